@@ -1,0 +1,1 @@
+"""lvingest: ingestion and extraction for Latvian public-sector PDFs."""
