@@ -1,1 +1,12 @@
-"""lvingest: ingestion and extraction for Latvian public-sector PDFs."""
+"""lvingest: ingestion and extraction for Latvian public-sector PDFs.
+
+The library runs without Prefect; ``flows/`` wraps it. Stages, one module each:
+source (file -> pages) -> triage/ocr -> layout -> repair -> table -> dates/targets/municipalities
+-> records -> store.
+"""
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("lvingest")
+except PackageNotFoundError:  # running from a source tree that was never installed
+    __version__ = "0+unknown"

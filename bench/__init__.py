@@ -1,0 +1,1 @@
+"""Benchmarks: throughput and memory as ratios against a reference run in the same process."""

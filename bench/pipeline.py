@@ -1,0 +1,181 @@
+"""End-to-end throughput, scaling and memory of ``ingest_file``, against raw references.
+
+Each figure is a ratio against a reference measured in the same run on the same pages, so the
+machine's speed cancels out:
+- text pages/s vs raw pdfplumber (``extract_words`` + ``find_tables`` per page), goal ≥ 0.7x;
+- OCR time vs raw tesseract (``image_to_data`` on images pre-rendered at the same dpi, pages
+  one after another), goal ≤ 1.15x;
+- 2 Dask workers vs 1 on the same documents, goal ≥ 1.7x;
+- peak RSS of a child process ingesting a 100- and a 300-page PDF, goal < 1 GiB and flat.
+"""
+from __future__ import annotations
+
+import argparse
+import operator
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pdfplumber
+import pypdfium2 as pdfium
+import pytesseract
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas
+
+from pipeline._exec import tesseract
+from pipeline.components import Config
+from pipeline.ingest import ingest_file
+
+FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+PROSE = (
+    "Pašvaldību sadarbības projekta ietvaros līdz 2027. gada 31. decembrim jāsasniedz vismaz 60% "
+    "iedzīvotāju apmierinātība ar pakalpojumiem Kuldīgas novadā un Jelgavā. "
+    "Veselības veicināšanas pasākumi notiks no 2026. gada 1. aprīļa līdz 30. jūnijam."
+)
+ROWS = [("Rādītājs", "2024", "2025", "2026"), ("Vakcinācijas aptvere", "85%", "≥ 90%", "≥ 95%"),
+        ("Smēķētāju īpatsvars", "22%", "≤ 20%", "≤ 18%"), ("Fiziski aktīvie", "30%", "≥ 35%", "≥ 40%")]
+
+
+def make_pdf(path: Path, n_pages: int, scanned: bool = False, dpi: int = 200) -> Path:
+    """A Latvian work-plan page (prose + ruled table) repeated ``n_pages`` times, optionally as images."""
+    pdfmetrics.registerFont(TTFont("DejaVu", FONT))
+    text_path = path if not scanned else path.with_suffix(".text.pdf")
+    c = canvas.Canvas(str(text_path), pagesize=A4)
+    for number in range(1, n_pages + 1):
+        c.setFont("DejaVu", 10)
+        c.drawString(72, 800, "Veselības ministrija: darba plāns 2026")
+        y = 760
+        for k in range(14):
+            c.drawString(72, y, f"{k + 1}. {PROSE[(k * 17) % 90:(k * 17) % 90 + 95]}")
+            y -= 16
+        for r, row in enumerate(ROWS):
+            for col, cell in enumerate(row):
+                x = 72 + col * 115
+                c.rect(x, y - 6 - r * 20, 115, 20)
+                c.drawString(x + 4, y - r * 20, cell)
+        c.drawString(300, 40, str(number))
+        c.showPage()
+    c.save()
+    if scanned:
+        pdf = pdfium.PdfDocument(str(text_path))
+        c = canvas.Canvas(str(path), pagesize=A4)
+        for page in pdf:
+            image = page.render(scale=dpi / 72, grayscale=True).to_pil()
+            image_path = path.with_suffix(".png")
+            image.save(image_path)
+            c.drawImage(str(image_path), 0, 0, *A4)
+            c.showPage()
+        c.save()
+        pdf.close()
+    return path
+
+
+def raw_pdfplumber(path: Path) -> float:
+    start = time.perf_counter()
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            page.extract_words()
+            page.find_tables()
+            page.close()
+    return time.perf_counter() - start
+
+
+def raw_tesseract(path: Path, dpi: int, lang: str) -> float:
+    """tesseract alone, as a user would run it, on images rendered beforehand (not timed)."""
+    pdf = pdfium.PdfDocument(str(path))
+    images = [page.render(scale=dpi / 72, grayscale=True).to_pil() for page in pdf]
+    pdf.close()
+    start = time.perf_counter()
+    for image in images:
+        pytesseract.image_to_data(image, lang=lang)
+    return time.perf_counter() - start
+
+
+def ours(path: Path, out: Path, config: Config) -> float:
+    start = time.perf_counter()
+    outcome = ingest_file(path, out, config, force=True)
+    assert outcome.status == "ok", outcome
+    return time.perf_counter() - start
+
+
+def best(fn, repeat: int) -> float:
+    return min(fn() for _ in range(repeat))
+
+
+def scaling(work: Path, n_docs: int) -> tuple[float, float]:
+    """Wall time for n_docs documents with 1 and with 2 Dask workers (the flow, end to end)."""
+    from flows.ingest import run_flow
+
+    docs = [make_pdf(work / f"scale-{i}.pdf", 6 + i % 2) for i in range(n_docs)]
+    times = []
+    for workers in (1, 2):
+        start = time.perf_counter()
+        run_flow(docs, work / f"out-scale-{workers}", "dask", workers=workers, force=True)
+        times.append(time.perf_counter() - start)
+    return times[0], times[1]
+
+
+def peak_rss_mib(pdf: Path, out: Path) -> float:
+    """Peak RSS of a fresh process that ingests ``pdf`` (ru_maxrss of that child only)."""
+    code = (
+        "import resource, sys; from pathlib import Path; from pipeline.ingest import ingest_file; "
+        "ingest_file(Path(sys.argv[1]), Path(sys.argv[2]), force=True); "
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    )
+    result = subprocess.run([sys.executable, "-c", code, str(pdf), str(out)],
+                            check=True, capture_output=True, text=True)
+    return int(result.stdout.strip().splitlines()[-1]) / 1024
+
+
+GOALS = {">=": operator.ge, "<=": operator.le}
+
+
+def row(name: str, ours_value: str, ref_value: str, ratio: float, goal: str) -> None:
+    """One table row; ``goal`` is like ">= 0.7"."""
+    op, threshold = goal.split()
+    verdict = "ok" if GOALS[op](ratio, float(threshold)) else "MISSED"
+    print(f"{name:<34} {ours_value:>14} {ref_value:>14} {ratio:>7.2f}x  goal {goal:<7} {verdict}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench pipeline")
+    parser.add_argument("--text-pages", type=int, default=30)
+    parser.add_argument("--ocr-pages", type=int, default=4)
+    parser.add_argument("--dpi", type=int, default=300)
+    parser.add_argument("--scale-docs", type=int, default=8)
+    parser.add_argument("--skip", nargs="*", default=[], choices=["text", "ocr", "scaling", "rss"])
+    args = parser.parse_args(argv)
+    tesseract.require("lav")
+    with tempfile.TemporaryDirectory(prefix="lvingest-bench-") as tmp:
+        work = Path(tmp)
+        print(f"{'measure':<34} {'lvingest':>14} {'reference':>14} {'ratio':>8}")
+        if "text" not in args.skip:
+            pdf = make_pdf(work / "text.pdf", args.text_pages)
+            ours(pdf, work / "warm", Config())  # loads the lexicon and other one-time state
+            ref = best(lambda: raw_pdfplumber(pdf), 3)
+            mine = best(lambda: ours(pdf, work / "out-text", Config()), 3)
+            n = args.text_pages
+            row("text pages/s vs raw pdfplumber", f"{n / mine:.1f}", f"{n / ref:.1f}", ref / mine, ">= 0.7")
+        if "ocr" not in args.skip:
+            scan = make_pdf(work / "scan.pdf", args.ocr_pages, scanned=True)
+            ref = raw_tesseract(scan, args.dpi, "lav")
+            for jobs in (1, 2):
+                mine = ours(scan, work / f"out-ocr-{jobs}", Config(dpi=args.dpi, jobs=jobs))
+                n = args.ocr_pages
+                row(f"OCR s/page vs raw tesseract (jobs={jobs})", f"{mine / n:.2f}", f"{ref / n:.2f}",
+                    mine / ref, "<= 1.15")
+        if "scaling" not in args.skip:
+            one, two = scaling(work, args.scale_docs)
+            row(f"{args.scale_docs} docs: 2 workers vs 1 (dask)", f"{two:.1f} s", f"{one:.1f} s", one / two, ">= 1.7")
+        if "rss" not in args.skip:
+            sizes = {}
+            for n in (100, 300):
+                sizes[n] = peak_rss_mib(make_pdf(work / f"rss-{n}.pdf", n), work / f"out-rss-{n}")
+            print(f"{'peak RSS, 100-page PDF':<34} {sizes[100]:>11.0f} MiB")
+            print(f"{'peak RSS, 300-page PDF':<34} {sizes[300]:>11.0f} MiB")
+            row("RSS growth 100 -> 300 pages", f"{sizes[300]:.0f} MiB", f"{sizes[100]:.0f} MiB",
+                sizes[300] / sizes[100], "<= 1.25")

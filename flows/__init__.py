@@ -1,0 +1,1 @@
+"""Prefect flows and deployments wrapping the ``pipeline`` library."""

@@ -1,0 +1,153 @@
+"""Prefect flow ``ingest_folder``: one task run per document, the library does the work.
+
+The task is a thin wrapper over ``pipeline.ingest.ingest_file`` so the CLI and the flow give the
+same outputs. A task is cached on the file's content hash + pipeline version + the stored
+output's state, so a re-run skips unchanged files, a new pipeline version re-processes them, and
+deleting the outputs makes them be produced again.
+"""
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.task_runners import ThreadPoolTaskRunner
+
+from pipeline import __version__
+from pipeline.components import Config
+from pipeline.errors import LvIngestError, NoInputError
+from pipeline.ingest import Outcome, discover, ingest_file
+from pipeline.source import file_identity
+
+OCR_TAG = "lvingest-ocr"
+
+
+def document_cache_key(context: Any, parameters: dict[str, Any]) -> str | None:
+    """Cache only while this version's output for these bytes exists (None means: run)."""
+    if parameters.get("force"):
+        return None
+    doc_id = file_identity(Path(parameters["path"]))
+    marker = Path(parameters["out"]) / "documents" / f"{doc_id}.parquet"
+    if not marker.exists():
+        return None
+    config = parameters.get("config") or {}
+    settings = ",".join(f"{k}={config[k]}" for k in sorted(config))
+    return f"lvingest-{__version__}-{doc_id}-{marker.stat().st_mtime_ns}-{settings}"
+
+
+def is_transient(task: Any, task_run: Any, state: Any) -> bool:
+    """Retry I/O hiccups and timeouts, not bad inputs or a missing tesseract."""
+    try:
+        state.result()
+    except LvIngestError:
+        return False
+    except (OSError, TimeoutError):
+        return True
+    except Exception:
+        return False
+    return False
+
+
+@task(
+    name="ingest-document",
+    task_run_name="ingest {path}",
+    retries=2,
+    retry_delay_seconds=[2, 10],
+    retry_condition_fn=is_transient,
+    cache_key_fn=document_cache_key,
+    persist_result=True,
+    tags=[OCR_TAG],
+)
+def ingest_document(path: str, out: str, config: dict[str, Any], force: bool = False) -> dict[str, Any]:
+    outcome = ingest_file(Path(path), Path(out), Config(**config), force=force)
+    return outcome_row(outcome)
+
+
+def outcome_row(outcome: Outcome) -> dict[str, Any]:
+    return {
+        "file": outcome.path.name,
+        "path": str(outcome.path),
+        "doc_id": outcome.doc_id[:12],
+        "status": outcome.status,
+        "pages": outcome.counts.get("pages", 0),
+        "ocr_pages": outcome.n_ocr_pages,
+        "tables": outcome.counts.get("tables", 0),
+        "dates": outcome.counts.get("dates", 0),
+        "targets": outcome.counts.get("targets", 0),
+        "municipalities": outcome.counts.get("municipalities", 0),
+        "error": outcome.error or "",
+    }
+
+
+def report(rows: list[dict[str, Any]]) -> str:
+    """Markdown summary of a run, also published as a Prefect artifact."""
+    failed = [r for r in rows if r["status"] in ("failed", "partial")]
+    lines = [
+        "# lvingest run",
+        "",
+        f"- documents: {len(rows)} ({sum(r['status'] == 'cached' for r in rows)} unchanged, skipped)",
+        f"- pages: {sum(r['pages'] for r in rows)} ({sum(r['ocr_pages'] for r in rows)} OCR)",
+        f"- tables: {sum(r['tables'] for r in rows)}, dates: {sum(r['dates'] for r in rows)}, "
+        f"targets: {sum(r['targets'] for r in rows)}, municipalities: "
+        f"{sum(r['municipalities'] for r in rows)}",
+        f"- quarantined or partial: {len(failed)}",
+    ]
+    lines += [f"  - `{r['file']}`: {r['status']}: {r['error']}" for r in failed]
+    return "\n".join(lines)
+
+
+@flow(name="ingest_folder", task_runner=ThreadPoolTaskRunner(max_workers=2))
+def ingest_folder(
+    inbox: str | list[str] = "inbox",
+    out: str = "outputs",
+    dpi: int = 300,
+    ocr_lang: str = "lav",
+    page_jobs: int = 1,
+    force: bool = False,
+) -> list[dict[str, Any]]:
+    """Ingest every PDF below ``inbox`` into ``out``; returns one summary row per document."""
+    logger = get_run_logger()
+    config = dataclasses.asdict(Config(dpi=dpi, ocr_lang=ocr_lang, jobs=page_jobs))
+    config = {k: v for k, v in config.items() if k in ("dpi", "ocr_lang", "jobs")}
+    try:
+        files = discover([Path(p) for p in ([inbox] if isinstance(inbox, str) else inbox)])
+    except NoInputError as exc:  # an empty inbox is the normal state between deliveries
+        logger.info("nothing to ingest: %s", exc)
+        return []
+    logger.info("ingesting %d PDF files from %s into %s", len(files), inbox, out)
+    futures = [ingest_document.submit(str(f), out, config, force) for f in files]
+    rows = [future.result() for future in futures]
+    create_table_artifact(key="lvingest-documents", table=rows, description="Documents in this run")
+    create_markdown_artifact(key="lvingest-summary", markdown=report(rows), description="Run summary")
+    for row in rows:
+        if row["status"] in ("failed", "partial"):
+            logger.warning("%s: %s: %s", row["file"], row["status"], row["error"])
+    return rows
+
+
+def task_runner(runner: str, address: str | None = None, workers: int = 2) -> Any:
+    """``thread`` (default: documents in threads of this process) or ``dask``.
+
+    For dask, ``address`` names a running scheduler (``tcp://host:8786``); without it a
+    LocalCluster of ``workers`` single-threaded worker processes is started for the run.
+    """
+    if runner == "thread":
+        return ThreadPoolTaskRunner(max_workers=workers)
+    if runner == "dask":
+        from prefect_dask import DaskTaskRunner
+
+        if address:
+            return DaskTaskRunner(address=address)
+        return DaskTaskRunner(
+            cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True}
+        )
+    raise ValueError(f"unknown runner {runner!r} (thread or dask)")
+
+
+def run_flow(paths: list[Path], out: Path, runner: str, address: str | None = None,
+             workers: int = 2, **params: Any) -> list[dict[str, Any]]:
+    """Run ``ingest_folder`` once with the chosen task runner (used by ``lvingest ingest --runner``)."""
+    flow_with_runner = ingest_folder.with_options(task_runner=task_runner(runner, address, workers))
+    return flow_with_runner(inbox=[str(p) for p in paths], out=str(out), **params)

@@ -1,0 +1,1 @@
+"""Thin adapters around external programs: one module per program, nothing else calls them."""

@@ -1,0 +1,236 @@
+"""The ``lvingest`` command line.
+
+Exit codes (see ``pipeline.errors.ExitCode``): 0 all inputs ingested; 2 bad arguments;
+3 a required program or model is missing; 4 the run finished but some input was quarantined or
+only partly read; 5 no input found; 6 the output cannot be written; 130 interrupted; 15 a bug.
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import json
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .components import Config
+from .errors import ExitCode, LvIngestError, NoInputError
+from .ingest import Outcome, discover, ingest_file, stored_outcome
+from .source import file_identity
+
+EPILOG = """exit codes: 0 ok, 2 bad arguments, 3 missing dependency (tesseract, Latvian model,
+hunspell-lv), 4 some input quarantined or partial, 5 no input found, 6 output not writable,
+130 interrupted, 15 internal error"""
+
+
+def _config(args: argparse.Namespace) -> Config:
+    return Config(dpi=args.dpi, ocr_lang=args.ocr_lang, jobs=args.jobs, force_ocr=args.force_ocr)
+
+
+def _add_ingest_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", type=Path, default=Path("outputs"), help="output folder (default: outputs)")
+    parser.add_argument("--dpi", type=int, default=300, help="render resolution for OCR (default: 300)")
+    parser.add_argument("--ocr-lang", default="lav", help="tesseract languages, e.g. lav or lav+eng (default: lav)")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="pages OCR'd at once (default: CPU count)")
+    parser.add_argument("--force", action="store_true", help="re-process files already ingested by this version")
+    parser.add_argument("--force-ocr", action="store_true", help="OCR every page, even with a good text layer")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="lvingest",
+        description="Ingest Latvian public-sector PDFs into Parquet datasets.",
+        epilog=EPILOG,
+    )
+    parser.add_argument("--version", action="version", version=f"lvingest {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    ingest = sub.add_parser("ingest", help="ingest PDF files and folders", epilog=EPILOG)
+    ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="PDF files or folders")
+    _add_ingest_options(ingest)
+    ingest.add_argument("--no-progress", action="store_true", help="no progress bar")
+    ingest.add_argument("--runner", choices=("local", "thread", "dask"), default="local",
+                        help="local: this process, no Prefect (default); thread or dask: run the "
+                             "Prefect flow ingest_folder with that task runner")
+    ingest.add_argument("--dask-address", default=None,
+                        help="scheduler of a running Dask cluster (default: start a LocalCluster)")
+    ingest.add_argument("--workers", type=int, default=2,
+                        help="documents at once with --runner thread|dask (default: 2)")
+    ingest.set_defaults(func=cmd_ingest)
+
+    rep = sub.add_parser(
+        "repair", help="repair Latvian text: stdin to stdout, line structure kept", epilog=EPILOG
+    )
+    rep.add_argument("--changes", action="store_true", help="also print each change to stderr as JSON")
+    rep.set_defaults(func=cmd_repair)
+
+    ext = sub.add_parser(
+        "extract",
+        help="dates, targets and municipalities from text on stdin, as JSON Lines",
+        epilog=EPILOG,
+    )
+    ext.add_argument("--year", type=int, default=None, help="year for dates written without one")
+    ext.add_argument("--no-repair", action="store_true", help="do not repair the text first")
+    ext.set_defaults(func=cmd_extract)
+
+    watch = sub.add_parser(
+        "watch", help="ingest PDFs dropped into a folder, once each has finished copying", epilog=EPILOG
+    )
+    watch.add_argument("folder", type=Path, metavar="FOLDER", help="the inbox folder to watch")
+    _add_ingest_options(watch)
+    watch.add_argument("--interval", type=float, default=2.0, help="seconds between looks (default: 2)")
+    watch.add_argument("--settle", type=float, default=5.0,
+                       help="seconds a file must stay unchanged before it is read (default: 5)")
+    watch.add_argument("--once", action="store_true",
+                       help="process what is in the folder now, then exit")
+    watch.set_defaults(func=cmd_watch)
+
+    serve = sub.add_parser(
+        "serve", help="serve the Prefect deployment that ingests an inbox on a schedule", epilog=EPILOG
+    )
+    serve.add_argument("--inbox", type=Path, default=Path("inbox"), help="folder to ingest (default: inbox)")
+    serve.add_argument("--out", type=Path, default=Path("outputs"), help="output folder (default: outputs)")
+    serve.add_argument("--cron", default="*/15 * * * *", help='schedule (default: "*/15 * * * *")')
+    serve.add_argument("--name", default="lvingest-inbox", help="deployment name (default: lvingest-inbox)")
+    serve.set_defaults(func=cmd_serve)
+    return parser
+
+
+def _print_summary(outcomes: list[Outcome], out: Path) -> None:
+    header = ["file", "status", "pages", "ocr", "tables", "dates", "targets", "munic.", "repairs"]
+    rows = [
+        [o.path.name, o.status, o.counts.get("pages", 0), o.n_ocr_pages, o.counts.get("tables", 0),
+         o.counts.get("dates", 0), o.counts.get("targets", 0), o.counts.get("municipalities", 0),
+         o.counts.get("repairs", 0)]
+        for o in outcomes
+    ]
+    totals = [f"{len(outcomes)} documents", f"{sum(o.status == 'failed' for o in outcomes)} quarantined"]
+    totals += [sum(r[i] for r in rows) for i in range(2, len(header))]
+    widths = [max(len(str(r[i])) for r in [header, *rows, totals]) for i in range(len(header))]
+
+    def line(row: list) -> str:
+        cells = zip(row, widths)
+        return "  ".join(str(v).ljust(w) if i < 2 else str(v).rjust(w) for i, (v, w) in enumerate(cells))
+
+    print(line(header))
+    print("  ".join("-" * w for w in widths))
+    for r in rows:
+        print(line(r))
+    print("  ".join("-" * w for w in widths))
+    print(line(totals))
+    for o in outcomes:
+        if o.error:
+            print(f"{o.path}: {o.error}", file=sys.stderr)
+        for w in o.warnings:
+            print(f"{o.path}: warning: {w}", file=sys.stderr)
+    print(f"outputs in {out}/ (datasets: documents, pages, tables, table_cells, dates, targets, "
+          f"municipalities, repairs; quarantine/)")
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from .progress import PageProgress
+
+    files = discover(args.paths)
+    config = _config(args)
+    if args.runner != "local":
+        outcomes = _ingest_with_prefect(args, files)
+        _print_summary(outcomes, args.out)
+        return ExitCode.input_failed if any(o.status in ("failed", "partial") for o in outcomes) else ExitCode.ok
+    outcomes = []
+    with PageProgress(enabled=not args.no_progress) as progress:
+        for path in files:
+            progress.describe(path.name)
+            outcomes.append(
+                ingest_file(path, args.out, config, force=args.force,
+                            on_page=progress.page_done, on_total=progress.add_total)
+            )
+    _print_summary(outcomes, args.out)
+    bad = any(o.status in ("failed", "partial") for o in outcomes)
+    return ExitCode.input_failed if bad else ExitCode.ok
+
+
+def _ingest_with_prefect(args: argparse.Namespace, files: list[Path]) -> list[Outcome]:
+    from flows.ingest import run_flow
+
+    rows = run_flow(files, args.out, args.runner, args.dask_address, args.workers,
+                    dpi=args.dpi, ocr_lang=args.ocr_lang, page_jobs=args.jobs, force=args.force)
+    status = {row["path"]: row["status"] for row in rows}
+    return [stored_outcome(args.out, f, file_identity(f), status[str(f)]) for f in files]
+
+
+def cmd_repair(args: argparse.Namespace) -> int:
+    from .repair import repair_text
+
+    text, changes = repair_text(sys.stdin.read())
+    sys.stdout.write(text)
+    if args.changes:
+        for change in changes:
+            print(json.dumps(dataclasses.asdict(change), ensure_ascii=False), file=sys.stderr)
+    return ExitCode.ok
+
+
+def _jsonable(value: object) -> object:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from .extract import extract_text
+
+    for kind, record in extract_text(sys.stdin.read(), year=args.year, repair_first=not args.no_repair):
+        row = {"type": kind, **{k: _jsonable(v) for k, v in dataclasses.asdict(record).items()}}
+        print(json.dumps(row, ensure_ascii=False))
+    return ExitCode.ok
+
+
+def cmd_watch(args: argparse.Namespace) -> int:
+    from .watch import Watcher
+
+    if not args.folder.is_dir():
+        raise NoInputError(f"{args.folder}: no such folder")
+    watcher = Watcher(args.folder, args.out, _config(args), settle=args.settle)
+    failed = False
+
+    def report(outcome: Outcome) -> None:
+        nonlocal failed
+        failed |= outcome.status in ("failed", "partial")
+        print(f"{outcome.path}: {outcome.status}" + (f": {outcome.error}" if outcome.error else ""),
+              flush=True)
+
+    if args.once:
+        while watcher.pending():
+            for outcome in watcher.poll():
+                report(outcome)
+            time.sleep(args.interval)
+    else:
+        watcher.run(interval=args.interval, on_outcome=report)
+    return ExitCode.input_failed if failed else ExitCode.ok
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from flows.deploy import serve
+
+    serve(inbox=args.inbox, out=args.out, cron=args.cron, name=args.name)
+    return ExitCode.ok
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except LvIngestError as exc:
+        print(f"lvingest: error: {exc}", file=sys.stderr)
+        return int(exc.exit_code)
+    except KeyboardInterrupt:
+        print("lvingest: interrupted", file=sys.stderr)
+        return int(ExitCode.interrupted)
+    except BrokenPipeError:
+        return int(ExitCode.ok)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

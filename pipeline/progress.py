@@ -1,0 +1,42 @@
+"""A progress bar for long ingests: pages done of pages known, with OCR pages counted."""
+from __future__ import annotations
+
+import sys
+
+from tqdm import tqdm
+
+from .document import Page
+
+
+class PageProgress:
+    """Shown on stderr only when it is a terminal, so logs and CI output stay clean."""
+
+    def __init__(self, enabled: bool = True) -> None:
+        self._bar = tqdm(
+            total=0,
+            unit="page",
+            disable=not (enabled and sys.stderr.isatty()),
+            file=sys.stderr,
+            dynamic_ncols=True,
+        )
+        self.ocr_pages = 0
+        self.pages = 0
+
+    def describe(self, name: str) -> None:
+        self._bar.set_description(name[:30])
+
+    def add_total(self, n: int) -> None:
+        self._bar.total += n
+        self._bar.refresh()
+
+    def page_done(self, page: Page) -> None:
+        self.pages += 1
+        self.ocr_pages += page.method == "ocr"
+        self._bar.update(1)
+        self._bar.set_postfix(ocr=self.ocr_pages, refresh=False)
+
+    def __enter__(self) -> PageProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._bar.close()

@@ -1,0 +1,206 @@
+"""The output contract: one Arrow schema per dataset, and a Document turned into rows.
+
+Downstream tools (pandas, DuckDB, Spark) depend on these names and types; README's "Output
+contract" section documents them. Adding a column is a minor schema change; renaming or
+retyping one bumps ``SCHEMA_VERSION``'s major number.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import pyarrow as pa
+
+from . import __version__
+from .document import Document
+
+SCHEMA_VERSION = "1.0"
+
+_str = pa.string()
+_i32 = pa.int32()
+_f64 = pa.float64()
+
+SCHEMAS: dict[str, pa.Schema] = {
+    "documents": pa.schema(
+        [
+            ("doc_id", _str),
+            ("file_name", _str),
+            ("source_path", _str),
+            ("n_pages", _i32),
+            ("n_ocr_pages", _i32),
+            ("status", _str),
+            ("error", _str),
+            ("warnings", pa.list_(_str)),
+            ("year_hint", _i32),
+            ("pipeline_version", _str),
+            ("schema_version", _str),
+            ("ingested_at", pa.timestamp("us", tz="UTC")),
+        ]
+    ),
+    "pages": pa.schema(
+        [
+            ("doc_id", _str),
+            ("page_no", _i32),
+            ("method", _str),
+            ("text", _str),
+            ("text_raw", _str),
+            ("ocr_confidence", _f64),
+            ("quality", _f64),
+            ("triage", _str),
+        ]
+    ),
+    "tables": pa.schema(
+        [
+            ("doc_id", _str),
+            ("table_id", _str),
+            ("page_first", _i32),
+            ("page_last", _i32),
+            ("n_rows", _i32),
+            ("n_cols", _i32),
+            ("method", _str),
+        ]
+    ),
+    "table_cells": pa.schema(
+        [
+            ("doc_id", _str),
+            ("table_id", _str),
+            ("row", _i32),
+            ("col", _i32),
+            ("text", _str),
+            ("is_header", pa.bool_()),
+            ("page_no", _i32),
+        ]
+    ),
+    "dates": pa.schema(
+        [
+            ("doc_id", _str),
+            ("page_no", _i32),
+            ("text", _str),
+            ("start", pa.date32()),
+            ("end", pa.date32()),
+            ("precision", _str),
+            ("kind", _str),
+            ("inferred_year", pa.bool_()),
+        ]
+    ),
+    "targets": pa.schema(
+        [
+            ("doc_id", _str),
+            ("page_no", _i32),
+            ("table_id", _str),
+            ("indicator", _str),
+            ("year", _i32),
+            ("operator", _str),
+            ("value", _f64),
+            ("unit", _str),
+            ("is_baseline", pa.bool_()),
+            ("text", _str),
+        ]
+    ),
+    "municipalities": pa.schema(
+        [
+            ("doc_id", _str),
+            ("page_no", _i32),
+            ("text", _str),
+            ("name", _str),
+            ("code", _str),
+            ("kind", _str),
+            ("status", _str),
+            ("successor", _str),
+            ("list_id", _str),
+        ]
+    ),
+    "repairs": pa.schema(
+        [
+            ("doc_id", _str),
+            ("page_no", _i32),
+            ("before", _str),
+            ("after", _str),
+            ("kind", _str),
+            ("score", _f64),
+        ]
+    ),
+}
+
+DATASETS = tuple(SCHEMAS)
+
+
+def global_table_id(doc_id: str, table_id: str) -> str:
+    """Table ids are unique across documents: a doc-id prefix plus the per-document id."""
+    return f"{doc_id[:12]}-{table_id}"
+
+
+def to_rows(doc: Document, ingested_at: dt.datetime | None = None) -> dict[str, list[dict]]:
+    """Every dataset's rows for one document (lists may be empty)."""
+    d = doc.doc_id
+    ingested_at = ingested_at or dt.datetime.now(dt.timezone.utc)
+    rows: dict[str, list[dict]] = {name: [] for name in DATASETS}
+    rows["documents"].append(
+        {
+            "doc_id": d,
+            "file_name": doc.file_name,
+            "source_path": doc.source_path,
+            "n_pages": doc.n_pages,
+            "n_ocr_pages": sum(1 for p in doc.pages if p.method == "ocr"),
+            "status": doc.status,
+            "error": doc.error,
+            "warnings": list(doc.warnings),
+            "year_hint": doc.year_hint,
+            "pipeline_version": __version__,
+            "schema_version": SCHEMA_VERSION,
+            "ingested_at": ingested_at,
+        }
+    )
+    for p in doc.pages:
+        rows["pages"].append(
+            {
+                "doc_id": d,
+                "page_no": p.page_no,
+                "method": p.method,
+                "text": p.text,
+                "text_raw": p.text_raw,
+                "ocr_confidence": p.ocr_confidence,
+                "quality": p.quality,
+                "triage": p.triage,
+            }
+        )
+        rows["repairs"].extend(
+            {"doc_id": d, "page_no": p.page_no, "before": r.before, "after": r.after,
+             "kind": r.kind, "score": r.score}
+            for r in p.repairs
+        )
+    for t in doc.tables:
+        table_id = global_table_id(d, t.table_id)
+        rows["tables"].append(
+            {"doc_id": d, "table_id": table_id, "page_first": t.page_first,
+             "page_last": t.page_last, "n_rows": t.n_rows, "n_cols": t.n_cols, "method": t.method}
+        )
+        rows["table_cells"].extend(
+            {"doc_id": d, "table_id": table_id, "row": c.row, "col": c.col, "text": c.text,
+             "is_header": c.is_header, "page_no": c.page_no}
+            for c in t.cells
+        )
+    rows["dates"] = [
+        {"doc_id": d, "page_no": m.page_no, "text": m.text, "start": m.start, "end": m.end,
+         "precision": m.precision, "kind": m.kind, "inferred_year": m.inferred_year}
+        for m in doc.dates
+    ]
+    rows["targets"] = [
+        {"doc_id": d, "page_no": t.page_no,
+         "table_id": global_table_id(d, t.table_id) if t.table_id else None,
+         "indicator": t.indicator, "year": t.year, "operator": t.operator, "value": t.value,
+         "unit": t.unit, "is_baseline": t.is_baseline, "text": t.text}
+        for t in doc.targets
+    ]
+    rows["municipalities"] = [
+        {"doc_id": d, "page_no": m.page_no, "text": m.text, "name": m.name, "code": m.code,
+         "kind": m.kind, "status": m.status, "successor": m.successor, "list_id": m.list_id}
+        for m in doc.municipalities
+    ]
+    return rows
+
+
+def to_tables(doc: Document, ingested_at: dt.datetime | None = None) -> dict[str, pa.Table]:
+    return {
+        name: pa.Table.from_pylist(rows, schema=SCHEMAS[name])
+        for name, rows in to_rows(doc, ingested_at).items()
+    }

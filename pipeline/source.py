@@ -1,0 +1,184 @@
+"""Reading a PDF file: identity, validation, and per-page words, rulings and images.
+
+This is the only module that opens input files. Validation happens before any page work so a
+bad input is rejected with a reason code the quarantine record keeps (see ``errors``).
+"""
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pdfplumber
+import pypdfium2 as pdfium
+from pdfminer.pdfdocument import PDFPasswordIncorrect, PDFEncryptionError
+from pdfminer.psparser import PSEOF
+from pdfplumber.utils.exceptions import PdfminerException
+from PIL import Image
+
+from .document import Page, Ruling, Word
+from .errors import (
+    DecompressionBombError,
+    EmptyFileError,
+    EncryptedPdfError,
+    InputFileError,
+    NotPdfError,
+    TooLargeError,
+    TruncatedPdfError,
+    UnreadablePdfError,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """What an input may be before it is refused rather than risk the machine."""
+
+    max_bytes: int = 512 * 1024 * 1024
+    max_pages: int = 5000
+    max_image_pixels: int = 150_000_000  # one embedded image, decoded
+    max_render_pixels: int = 120_000_000  # one page rendered for OCR
+
+
+@dataclass(slots=True)
+class PageRead:
+    """A page as read from the text layer, plus what triage needs to judge it."""
+
+    page: Page
+    image_cover: float  # share of the page area covered by images
+
+
+def file_identity(path: Path) -> str:
+    """sha256 of the bytes: the doc_id, stable across renames and re-runs."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def check_file(path: Path, limits: Limits) -> None:
+    """Cheap checks on the bytes before a PDF parser sees them."""
+    size = path.stat().st_size
+    if size == 0:
+        raise EmptyFileError(str(path), "the file is empty (0 bytes)")
+    if size > limits.max_bytes:
+        raise TooLargeError(str(path), f"{size} bytes is over the limit of {limits.max_bytes}")
+    with path.open("rb") as handle:
+        head = handle.read(1024)
+        handle.seek(max(0, size - 2048))
+        tail = handle.read()
+    if b"%PDF-" not in head:
+        raise NotPdfError(str(path), f"no %PDF- header; starts with {head[:8]!r}")
+    if b"%%EOF" not in tail:
+        raise TruncatedPdfError(str(path), "no %%EOF marker at the end: the file was cut short")
+
+
+@contextmanager
+def open_pdf(path: Path, limits: Limits) -> Iterator[pdfplumber.PDF]:
+    """Open with pdfplumber, turning parser exceptions into input errors with a reason."""
+    check_file(path, limits)
+    try:
+        pdf = pdfplumber.open(path)
+        n_pages = len(pdf.pages)
+    except PdfminerException as exc:
+        raise _input_error(path, exc.args[0] if exc.args else exc) from exc
+    except Exception as exc:  # pdfminer raises many unrelated types on malformed input
+        raise UnreadablePdfError(str(path), f"{type(exc).__name__}: {exc}") from exc
+    try:
+        if n_pages == 0:
+            raise UnreadablePdfError(str(path), "the PDF has no pages")
+        if n_pages > limits.max_pages:
+            raise TooLargeError(str(path), f"{n_pages} pages is over the limit of {limits.max_pages}")
+        yield pdf
+    finally:
+        pdf.close()
+
+
+def _input_error(path: Path, cause: object) -> InputFileError:
+    if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)):
+        return EncryptedPdfError(str(path), "the PDF is encrypted and needs a password")
+    if isinstance(cause, PSEOF):
+        return TruncatedPdfError(str(path), "unexpected end of file")
+    return UnreadablePdfError(str(path), f"{type(cause).__name__}: {cause}")
+
+
+def read_page(pdf: pdfplumber.PDF, index: int, limits: Limits, path: Path) -> PageRead:
+    """Words, rulings and image cover of one page; the pdfplumber page is closed afterwards."""
+    plumb = pdf.pages[index]
+    try:
+        area = float(plumb.width * plumb.height) or 1.0
+        covered = 0.0
+        for image in plumb.images:
+            width, height = image.get("srcsize", (0, 0))
+            if width * height > limits.max_image_pixels:
+                raise DecompressionBombError(
+                    str(path),
+                    f"page {index + 1} embeds a {width}x{height} image "
+                    f"(over {limits.max_image_pixels} pixels)",
+                )
+            covered += max(0.0, float(image["x1"] - image["x0"])) * max(
+                0.0, float(image["bottom"] - image["top"])
+            )
+        words = [
+            Word(
+                text=unicodedata.normalize("NFC", w["text"]),
+                x0=float(w["x0"]),
+                top=float(w["top"]),
+                x1=float(w["x1"]),
+                bottom=float(w["bottom"]),
+            )
+            for w in plumb.extract_words(keep_blank_chars=False, use_text_flow=False)
+        ]
+        rulings = [
+            Ruling(float(e["x0"]), float(e["top"]), float(e["x1"]), float(e["bottom"]))
+            for e in plumb.edges
+        ]
+        page = Page(
+            page_no=index + 1,
+            width=float(plumb.width),
+            height=float(plumb.height),
+            words=words,
+            rulings=rulings,
+        )
+        return PageRead(page=page, image_cover=min(1.0, covered / area))
+    finally:
+        plumb.close()
+
+
+class Renderer:
+    """Renders pages for OCR with pypdfium2. pdfium is not thread-safe: use from one thread."""
+
+    def __init__(self, path: Path, limits: Limits) -> None:
+        self._pdf = pdfium.PdfDocument(str(path))
+        self._limits = limits
+        self._path = path
+
+    def render(self, page_no: int, dpi: int) -> Image.Image:
+        page = self._pdf[page_no - 1]
+        try:
+            width, height = page.get_size()
+            pixels = (width * dpi / 72) * (height * dpi / 72)
+            if pixels > self._limits.max_render_pixels:
+                raise DecompressionBombError(
+                    str(self._path),
+                    f"page {page_no} would render to {pixels:,.0f} pixels at {dpi} dpi",
+                )
+            bitmap = page.render(scale=dpi / 72, grayscale=True)
+            try:
+                return bitmap.to_pil().copy()
+            finally:
+                bitmap.close()
+        finally:
+            page.close()
+
+    def close(self) -> None:
+        self._pdf.close()
+
+    def __enter__(self) -> Renderer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,42 @@
+"""Shared test fixtures: paths to the bundled fixtures, the seeds, and one Prefect test server."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "fixtures"
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def fixture_pdf() -> Path:
+    return FIXTURES / "pdf"
+
+
+@pytest.fixture(scope="session")
+def broken_dir() -> Path:
+    return FIXTURES / "broken"
+
+
+def gold(stem: str) -> dict:
+    return json.loads((FIXTURES / "gold" / f"{stem}.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def seeds_dir() -> Path:
+    path = SHARED / "seeds"
+    if not path.is_dir():
+        pytest.skip("../shared/seeds is not next to this checkout")
+    return path
+
+
+@pytest.fixture(scope="session")
+def prefect_server():
+    """One temporary Prefect API server (SQLite) shared by every flow test in the session."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield

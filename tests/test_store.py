@@ -1,0 +1,70 @@
+"""Outputs are replaced atomically and match the contract's schemas."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from pipeline import records, store
+from pipeline.document import Cell, DateMention, Document, Page, Repair, Table
+
+
+def _doc(doc_id: str = "ab" * 32) -> Document:
+    page = Page(page_no=1, width=595, height=842, text="Rīgā", text_raw="Riga",
+                repairs=[Repair("Riga", "Rīgā", "diacritic_restore", 0.9)])
+    table = Table("p1-t0", 1, 1, 1, 2, "ruled", [Cell(0, 0, "a", True, 1), Cell(0, 1, "b", True, 1)])
+    date = DateMention("2023. gada 1. maijā", dt.date(2023, 5, 1), dt.date(2023, 5, 1), "day", "point", page_no=1)
+    return Document(doc_id=doc_id, source_path="/x/a.pdf", file_name="a.pdf", pages=[page],
+                    n_pages=1, tables=[table], dates=[date])
+
+
+def test_every_dataset_written_with_contract_schema(tmp_path: Path) -> None:
+    store.ensure_layout(tmp_path)
+    store.write_document(tmp_path, records.to_tables(_doc()))
+    for name, schema in records.SCHEMAS.items():
+        table = pq.read_table(tmp_path / name)
+        assert table.schema.equals(schema, check_metadata=False), name
+    cells = pd.read_parquet(tmp_path / "table_cells")
+    assert cells["table_id"].tolist() == ["abababababab-p1-t0"] * 2
+    dates = pd.read_parquet(tmp_path / "dates")
+    assert dates.loc[0, "start"] == dt.date(2023, 5, 1)
+
+
+def test_rewrite_replaces_rows_instead_of_adding(tmp_path: Path) -> None:
+    store.ensure_layout(tmp_path)
+    for _ in range(3):
+        store.write_document(tmp_path, records.to_tables(_doc()))
+    assert len(pd.read_parquet(tmp_path / "pages")) == 1
+    assert len(pd.read_parquet(tmp_path / "documents")) == 1
+
+
+def test_failed_write_leaves_previous_file_and_no_temporary(tmp_path: Path) -> None:
+    target = tmp_path / "pages" / "x.parquet"
+    store.atomic_write_bytes(target, lambda h: h.write(b"old"))
+
+    def dies_halfway(handle) -> None:
+        handle.write(b"new but incomplete")
+        raise KeyboardInterrupt  # a killed run
+
+    with pytest.raises(KeyboardInterrupt):
+        store.atomic_write_bytes(target, dies_halfway)
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in target.parent.iterdir()] == ["x.parquet"]
+
+
+def test_empty_dataset_still_has_columns(tmp_path: Path) -> None:
+    store.ensure_layout(tmp_path)
+    frame = pd.read_parquet(tmp_path / "targets")
+    assert list(frame.columns) == records.SCHEMAS["targets"].names
+    assert frame.empty
+
+
+def test_duckdb_reads_the_glob(tmp_path: Path) -> None:
+    duckdb = pytest.importorskip("duckdb")
+    store.ensure_layout(tmp_path)
+    store.write_document(tmp_path, records.to_tables(_doc()))
+    rows = duckdb.sql(f"select count(*) from '{tmp_path}/pages/**/*.parquet'").fetchall()
+    assert rows == [(1,)]
