@@ -1,0 +1,563 @@
+"""Latvian municipalities, towns and the pre-2021 units they replaced, found in running text.
+
+Names inflect ("Cēsis", "Cēsīs", "Cēsu novadā"), PDFs and OCR lose or mangle diacritics
+("Rézekné", "Cesis"), and documents written before the 2021 reform name units that no longer
+exist ("Babītes novads"), which analyses need mapped to today's municipality (Mārupes novads).
+Every name, mapping and grammar rule is data in ``pipeline/data/municipalities_*``; this module
+turns it into an index of generated word forms once per process and applies the context rules:
+head nouns ("novads", "pilsēta"), "bijušais" for former units, lists and their stated counts.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cache, lru_cache, partial
+from pathlib import Path
+from typing import Callable, Generic, TypeVar
+
+from unidecode import unidecode
+
+from pipeline.document import MunicipalityMention
+
+_DATA = Path(__file__).with_name("data")
+_CASES = ("nom", "gen", "dat", "acc", "loc")
+_CITY_KINDS = ("valstspilseta", "pilseta")
+_TOKEN = re.compile(r"[^\W_]+(?:[$€&][^\W_]+)*|\$[^\W\d_]+")
+_WORD = re.compile(r"[^\W\d_]+")
+# A full stop after a word (or right after the mention) followed by more text on the same line
+# ends a sentence, so the names either side of it are not one enumeration.
+_SENTENCE_END = re.compile(r"(?:^|[^\W\d_])\.[ \t]+\S")
+_SENTENCE_START = re.compile(r"(?:[.!?:;•\n]|\s[-–—])\s*$")
+
+T = TypeVar("T")
+
+
+@cache
+def _rules() -> dict:
+    return json.loads((_DATA / "municipalities_rules.json").read_text(encoding="utf-8"))
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    with open(_DATA / name, encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f, delimiter="\t"))
+
+
+@lru_cache(maxsize=65536)
+def _fold(word: str) -> str:
+    """Lower-case, repair the OCR confusions listed in the rules, and drop diacritics.
+
+    Both the gazetteer's generated forms and the text's tokens go through this, so "Rézekné",
+    "Rezekne" and "Rēzeknē" meet on "rezekne".
+    """
+    for pattern, replacement in _ocr_confusions():
+        word = pattern.sub(replacement, word)
+    out = []
+    for ch in word.lower():
+        ascii_ch = unidecode(ch)
+        out.append(ascii_ch if len(ascii_ch) == 1 else ch)
+    return "".join(out)
+
+
+@cache
+def _ocr_confusions() -> list[tuple[re.Pattern[str], str]]:
+    return [(re.compile(p), r) for p, r in _rules()["ocr_confusions"]]
+
+
+def _declension_class(word: str) -> str:
+    for ending, cls in _rules()["infer"]:
+        if word.endswith(ending):
+            return cls
+    raise ValueError(f"no declension rule for {word!r}")
+
+
+def inflect(word: str, cls: str = "", plural: bool = False) -> dict[str, str]:
+    """The five cases of a Latvian noun, built from its class's endings in the rules file."""
+    table = _rules()["declension"]
+    cls = cls or _declension_class(word)
+    stem = word[: len(word) - len(table[cls]["nom"])]
+    endings = table[table[cls]["plural"]] if plural else table[cls]
+    return {case: stem + endings[case] for case in _CASES}
+
+
+def _all_forms(word: str) -> set[str]:
+    """Singular and, where the class has one, plural forms, folded: for nouns matched by meaning."""
+    forms = set(inflect(word).values())
+    if "plural" in _rules()["declension"][_declension_class(word)]:
+        forms |= set(inflect(word, plural=True).values())
+    return {_fold(f) for f in forms}
+
+
+@dataclass(frozen=True, slots=True)
+class _Unit:
+    name: str
+    kind: str
+    status: str
+    successor: str
+    code: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Place:
+    """A name that can stand alone in text: a valstspilsēta, a town or a village."""
+
+    unit: _Unit
+    genitive: str
+    ambiguous: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Head:
+    prefix: tuple[str, ...]  # folded fixed words before the declined noun ("republikas")
+    singular: frozenset[str]
+    plural: frozenset[str]
+    refers: str  # novads | city | city_municipality
+
+
+class _FormIndex(Generic[T]):
+    """Word form -> values; an exact hit wins, a folded one must not contradict the text's diacritics.
+
+    Folding is for text that lost its diacritics ("Cesis") or got foreign ones ("Rézekné"); a
+    word that has Latvian marks of its own is another word when they differ: "Lūdzu" (please) is
+    not "Ludzu", the accusative of Ludza.
+    """
+
+    def __init__(self) -> None:
+        self.exact: dict[str, list[T]] = defaultdict(list)
+        self.folded: dict[str, list[tuple[str, T]]] = defaultdict(list)
+
+    def add(self, form: str, value: T) -> None:
+        self.exact[form.lower()].append(value)
+        self.folded[_fold(form)].append((form.lower(), value))
+
+    def get(self, word: str) -> list[T]:
+        lower = word.lower()
+        if lower in self.exact:
+            return self.exact[lower]
+        return [value for form, value in self.folded.get(_fold(word), []) if _compatible(lower, form)]
+
+
+_LATVIAN_MARKED = frozenset("āčēģīķļņšūž")
+
+
+def _compatible(word: str, form: str) -> bool:
+    """Every Latvian diacritic the word does have sits where the form has the same letter."""
+    if len(word) != len(form):  # an OCR repair changed the length ("Jiirmala"): nothing to align
+        return not _LATVIAN_MARKED.intersection(word)
+    return all(w == f or w not in _LATVIAN_MARKED for w, f in zip(word, form))
+
+
+@dataclass(slots=True)
+class _Gazetteer:
+    current: dict[str, _Unit]
+    former: dict[str, _Unit]
+    places: _FormIndex[tuple[_Place, str]]
+    novads_modifiers: _FormIndex[str]
+    heads: list[_Head]
+    coordinators: frozenset[str]
+    former_markers: tuple[str, ...]
+    not_a_place: frozenset[str]
+    count_nouns: frozenset[str]
+
+    def novads(self, name: str, former: bool) -> _Unit:
+        """Today's unit unless the text says "bijušais" and a pre-2021 one of that name existed."""
+        if (former and name in self.former) or name not in self.current:
+            return self.former[name]
+        return self.current[name]
+
+    def city(self, place: _Place, former: bool, municipal: bool) -> _Unit:
+        """A town or valstspilsēta, or the former republikas pilsēta when the context means the unit."""
+        then = self.former.get(place.unit.name)
+        if then and (former or (municipal and place.unit.kind != "valstspilseta")):
+            return then
+        return place.unit
+
+    def bare(self, place: _Place, former: bool, municipal: bool) -> _Unit:
+        """A name without a head noun; in a municipality list it stands for the unit named after it."""
+        if not municipal or place.unit.kind == "valstspilseta" or place.unit.name in self.former:
+            return self.city(place, former, municipal)
+        novads = f"{place.genitive} novads"
+        if novads in self.current or novads in self.former:
+            return self.novads(novads, former)
+        return place.unit
+
+
+@cache
+def _gazetteer() -> _Gazetteer:
+    rules = _rules()
+    current = {r["name"]: _Unit(r["name"], r["kind"], "current", r["name"], r["code"])
+               for r in _rows("municipalities_current.tsv")}
+    former = {r["name"]: _Unit(r["name"], r["kind"], "former", r["successor"], current[r["successor"]].code)
+              for r in _rows("municipalities_former.tsv")}
+    places: _FormIndex[tuple[_Place, str]] = _FormIndex()
+    standalone = [(u, "", False) for u in current.values() if u.kind == "valstspilseta"]
+    for r in _rows("municipalities_places.tsv"):
+        owner = current[r["municipality"]]
+        unit = _Unit(r["name"], r["kind"], "current", owner.name, owner.code)
+        standalone.append((unit, r["declension"], r["ambiguous"] == "yes"))
+    for unit, cls, ambiguous in standalone:
+        forms = inflect(unit.name, cls)
+        place = _Place(unit, forms["gen"], ambiguous)
+        for case, form in forms.items():
+            places.add(form, (place, case))
+    modifiers: _FormIndex[str] = _FormIndex()
+    for name in current.keys() | former.keys():
+        if name.endswith(" novads"):
+            modifiers.add(name.removesuffix(" novads"), name)
+    heads = []
+    for spec in sorted(rules["heads"], key=lambda h: -len(h["words"])):
+        *prefix, noun = spec["words"]
+        heads.append(_Head(tuple(_fold(w) for w in prefix),
+                           frozenset(_fold(f) for f in inflect(noun).values()),
+                           frozenset(_fold(f) for f in inflect(noun, plural=True).values()),
+                           spec["refers"]))
+    return _Gazetteer(
+        current=current,
+        former=former,
+        places=places,
+        novads_modifiers=modifiers,
+        heads=heads,
+        coordinators=frozenset(_fold(w) for w in rules["coordinators"]),
+        former_markers=tuple(_fold(p) for p in rules["former_marker_prefixes"]),
+        not_a_place=frozenset().union(*(_all_forms(n) for n in rules["not_a_place_nouns"]["nouns"])),
+        count_nouns=frozenset().union(*(_all_forms(n) for n in rules["count_nouns"])),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Token:
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class _Candidate:
+    start: int
+    end: int
+    resolve: Callable[[bool], _Unit]  # argument: does the context enumerate municipalities?
+    explicit: bool  # named with a head noun, which itself says "this is a municipality"
+    ambiguous: bool  # a bare name that is also a common word: needs a list around it
+
+
+class _Tokens:
+    """A text's words with their offsets, and what lies between neighbours."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.tokens = [_Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+
+    def gap(self, i: int) -> str:
+        """Text between token i and token i + 1."""
+        return self.text[self.tokens[i].end:self.tokens[i + 1].start]
+
+    def joined(self, i: int, same_line: bool = False) -> bool:
+        """Tokens i and i + 1 exist and only whitespace (one line break at most) separates them."""
+        if i + 1 >= len(self.tokens):
+            return False
+        gap = self.gap(i)
+        return not gap.strip() and gap.count("\n") <= (0 if same_line else 1)
+
+    def fold(self, i: int) -> str:
+        return _fold(self.tokens[i].text)
+
+
+class _Matcher(_Tokens):
+    """One pass over one text's tokens, trying the longest reading first at each capitalised word."""
+
+    def __init__(self, text: str, gaz: _Gazetteer) -> None:
+        super().__init__(text)
+        self.gaz = gaz
+
+    def candidates(self) -> list[_Candidate]:
+        found: list[_Candidate] = []
+        i = 0
+        while i < len(self.tokens):
+            if not self.tokens[i].text[0].isupper():
+                i += 1
+                continue
+            former = i > 0 and self.joined(i - 1) and self.fold(i - 1).startswith(self.gaz.former_markers)
+            match = self._coordinated(i, former) or self._headed(i, former) or self._bare(i, former)
+            if match:
+                cands, i = match
+                found.extend(cands)
+            else:
+                i += 1
+        return found
+
+    def _head_at(self, j: int) -> tuple[_Head, int, bool] | None:
+        """A head noun phrase starting at token j: (head, index of its last token, is plural)."""
+        for head in self.gaz.heads:
+            last = j + len(head.prefix)
+            if last >= len(self.tokens) or not all(self.joined(k) for k in range(j, last)):
+                continue
+            if any(self.fold(j + n) != word for n, word in enumerate(head.prefix)):
+                continue
+            noun = self.fold(last)
+            if noun in head.singular or noun in head.plural:
+                return head, last, noun in head.plural
+        return None
+
+    def _resolver(self, i: int, head: _Head, former: bool) -> Callable[[bool], _Unit] | None:
+        """How token i resolves as the genitive in front of ``head``; None if it cannot stand there."""
+        word = self.tokens[i].text
+        if not word[0].isupper():
+            return None
+        if head.refers == "novads":
+            names = self.gaz.novads_modifiers.get(word)
+            return (lambda _municipal: self.gaz.novads(names[0], former)) if names else None
+        cities = [p for p, case in self.gaz.places.get(word) if case == "gen" and p.unit.kind in _CITY_KINDS]
+        if not cities:
+            return None
+        implied = head.refers == "city_municipality"
+        return lambda municipal: self.gaz.city(cities[0], former, municipal or implied)
+
+    def _headed(self, i: int, former: bool) -> tuple[list[_Candidate], int] | None:
+        """'Ogres novadā', 'Rīgas valstspilsēta', and 'Jelgavas pilsēta un novads' as two units."""
+        if not self.joined(i):
+            return None
+        found = self._head_at(i + 1)
+        if not found:
+            return None
+        head, last, _ = found
+        resolve = self._resolver(i, head, former)
+        if not resolve:
+            return None
+        cands = [_Candidate(self.tokens[i].start, self.tokens[last].end, resolve, True, False)]
+        if self.joined(last) and self.fold(last + 1) in self.gaz.coordinators and self.joined(last + 1):
+            second = self._head_at(last + 2)
+            if second and second[0].refers != head.refers and (other := self._resolver(i, second[0], former)):
+                start, end = self.tokens[last + 2].start, self.tokens[second[1]].end
+                cands.append(_Candidate(start, end, other, True, False))
+                last = second[1]
+        return cands, last + 1
+
+    def _coordinated(self, i: int, former: bool) -> tuple[list[_Candidate], int] | None:
+        """'Jelgavas un Ozolnieku novados', 'Babītes, Mārupes un Olaines novadi': one unit per name."""
+        names = [i]
+        k = i
+        while k + 1 < len(self.tokens):
+            gap = self.gap(k)
+            if gap.strip() == "," and gap.count("\n") <= 1:
+                k += 1
+            elif self.joined(k) and self.fold(k + 1) in self.gaz.coordinators and self.joined(k + 1):
+                k += 2
+            else:
+                break
+            if k >= len(self.tokens) or not self.tokens[k].text[0].isupper():
+                return None
+            names.append(k)
+        if len(names) < 2 or not self.joined(k):
+            return None
+        found = self._head_at(k + 1)
+        if not found or not found[2]:
+            return None
+        head, last, _ = found
+        resolvers = [r for n in names if (r := self._resolver(n, head, former))]
+        if len(resolvers) < len(names):
+            return None
+        cands = [_Candidate(self.tokens[n].start, self.tokens[n].end, r, True, False)
+                 for n, r in zip(names, resolvers)]
+        cands[-1].end = self.tokens[last].end
+        return cands, last + 1
+
+    def _bare(self, i: int, former: bool) -> tuple[list[_Candidate], int] | None:
+        """A name on its own, in any case; skipped where it names something else."""
+        readings = self.gaz.places.get(self.tokens[i].text)
+        if not readings:
+            return None
+        order = _rules()["case_preference"]
+        place, _ = min(readings, key=lambda r: order.index(r[1]))
+        # A nominative may be a surname; not if it can also be a genitive ("Daugavpils Marka Rotko centrs").
+        cases = {c for _, c in readings}
+        surname_like = "nom" in cases and "gen" not in cases
+        if self._names_something_else(i) or (surname_like and self._next_to_a_name(i)):
+            return None
+        tok = self.tokens[i]
+        resolve = partial(self.gaz.bare, place, former)
+        return [_Candidate(tok.start, tok.end, resolve, False, place.ambiguous)], i + 1
+
+    def _names_something_else(self, i: int) -> bool:
+        """'Rīgas Stradiņa universitāte', 'Rīgas iela', 'Rīgas jūras līcis', 'Rundāles pagasts'."""
+        spec = _rules()["not_a_place_nouns"]
+        k = i
+        for _ in range(spec["lookahead"]):
+            if not self.joined(k, same_line=True):
+                return False
+            k += 1
+            word = self.tokens[k].text
+            if self.fold(k) in self.gaz.not_a_place:
+                return True
+            if not (word[0].isupper() or word.endswith(tuple(spec["adjective_endings"]))):
+                return False
+        return False
+
+    def _next_to_a_name(self, i: int) -> bool:
+        """A nominative beside another capitalised word is a personal name: 'Anna Kandava'.
+
+        A word capitalised only because it opens a sentence ("Arī Cēsis ...") is no first name.
+        """
+        for k in (i - 1, i + 1):
+            if not (0 <= k < len(self.tokens) and self.joined(min(i, k), same_line=True)):
+                continue
+            word = self.tokens[k].text
+            if word.istitle() and len(word) > 1 and not self.gaz.places.get(word):
+                if not self._opens_sentence(k):
+                    return True
+        return False
+
+    def _opens_sentence(self, k: int) -> bool:
+        return k == 0 or bool(_SENTENCE_START.search(self.gap(k - 1)))
+
+
+@dataclass(slots=True)
+class _Group:
+    """Neighbouring mentions joined by list punctuation, coordination or an 'X - Y' dash."""
+
+    members: list[int]
+    items: int
+    has_pair: bool
+    structural: bool
+
+    @property
+    def is_list(self) -> bool:
+        return self.items >= 2 and self.structural
+
+
+def _link(text: str, a_end: int, b_start: int) -> str | None:
+    """How two neighbouring mentions are joined: continuation | pair | structural | coordinated | None."""
+    spec = _rules()["lists"]
+    gap = text[a_end:b_start]
+    if text[b_start].islower():  # "... pilsēta un novads": the second unit has only its head noun
+        return "continuation"
+    if "\n" not in gap and gap.strip() in spec["pair_dashes"]:
+        return "pair"
+    if _SENTENCE_END.search(gap):
+        return None
+    words = [_fold(w) for w in _WORD.findall(gap)]
+    coordinators = _gazetteer().coordinators
+    if sum(w not in coordinators for w in words) > spec["max_filler_words"]:
+        return None
+    if any(sep in gap for sep in spec["structural_separators"]):
+        return "structural"
+    if any(w in coordinators for w in words):
+        return "coordinated"
+    return None
+
+
+def _groups(text: str, spans: list[tuple[int, int]]) -> list[_Group]:
+    """Chains of linked mentions in text order; spans must be sorted."""
+    groups: list[_Group] = []
+    for n, (start, end) in enumerate(spans):
+        link = _link(text, spans[n - 1][1], start) if n else None
+        if link is None:
+            groups.append(_Group([n], 1, False, False))
+            continue
+        g = groups[-1]
+        g.members.append(n)
+        g.items += link in ("structural", "coordinated")
+        g.has_pair |= link == "pair"
+        g.structural |= link == "structural"
+    return groups
+
+
+@dataclass(frozen=True, slots=True)
+class _StatedCount:
+    value: int
+    phrase: str
+    start: int
+    end: int
+
+
+def _stated_counts(text: str) -> list[_StatedCount]:
+    """'32 pašvaldības', '32 \\npašvaldības', '6 vietējās pašvaldības'."""
+    nouns = _gazetteer().count_nouns
+    t = _Tokens(text)
+    out = []
+    for i, tok in enumerate(t.tokens):
+        if not tok.text.isdigit():
+            continue
+        for k in (i + 1, i + 2):
+            if not t.joined(k - 1):
+                break
+            if t.fold(k) in nouns:
+                end = t.tokens[k].end
+                out.append(_StatedCount(int(tok.text), " ".join(text[tok.start:end].split()), tok.start, end))
+                break
+    return out
+
+
+def _attach_counts(text: str, extents: list[tuple[int, int]]) -> dict[int, _StatedCount]:
+    """Index of a list (by its extent) -> the count stated just before it or, failing that, just after."""
+    limit = _rules()["lists"]["count_max_distance_words"]
+
+    def near(a: int, b: int) -> bool:
+        return a <= b and len(_WORD.findall(text[a:b])) <= limit
+
+    attached: dict[int, _StatedCount] = {}
+    for count in _stated_counts(text):
+        after = [n for n, (s, _) in enumerate(extents) if near(count.end, s)]
+        before = [n for n, (_, e) in enumerate(extents) if near(e, count.start)]
+        for n in after[:1] or before[-1:]:
+            attached.setdefault(n, count)
+    return attached
+
+
+def find_municipalities(text: str) -> list[MunicipalityMention]:
+    """Every municipality, former municipality, town and listed village named in ``text``.
+
+    Mentions come in text order; members of one enumeration share ``list_id`` ("L1", "L2", ...).
+    Inside a list of municipalities (one with a head noun such as "novads", an "X - Y" pair or a
+    stated count) a bare place name stands for the unit named after it: "Iecava - Babīte" are the
+    former Iecavas and Babītes novadi.
+    """
+    cands = sorted(_Matcher(text, _gazetteer()).candidates(), key=lambda c: c.start)
+    # A bare name that is also an ordinary word counts only beside other municipalities.
+    supported = set()
+    for g in _groups(text, [(c.start, c.end) for c in cands]):
+        if any(not cands[n].ambiguous for n in g.members):
+            supported.update(g.members)
+    cands = [c for n, c in enumerate(cands) if n in supported]
+
+    groups = _groups(text, [(c.start, c.end) for c in cands])
+    lists = [g for g in groups if g.is_list]
+    counted = _attach_counts(text, [(cands[g.members[0]].start, cands[g.members[-1]].end) for g in lists])
+    list_ids = {id(g): f"L{n + 1}" for n, g in enumerate(lists)}
+    counted_ids = {id(lists[n]) for n in counted}
+    mentions = []
+    for g in groups:
+        for n in g.members:
+            c = cands[n]
+            # the list's other members, not the mention itself, say whether it enumerates municipalities
+            others_explicit = any(cands[m].explicit for m in g.members if m != n)
+            municipal = g.has_pair or id(g) in counted_ids or others_explicit
+            unit = c.resolve(municipal)
+            mentions.append(MunicipalityMention(
+                text=text[c.start:c.end], name=unit.name, code=unit.code, kind=unit.kind,
+                status=unit.status, successor=unit.successor, list_id=list_ids.get(id(g)),
+                char_start=c.start, char_end=c.end))
+    return mentions
+
+
+def list_count_warnings(text: str, mentions: list[MunicipalityMention]) -> list[str]:
+    """Messages for lists whose stated size ("pieteicās 32 pašvaldības") differs from the items found.
+
+    An item is one line of the list, so "Jelgavas pilsēta un novads" or "Iecava - Babīte" counts
+    once, as applicants are counted.
+    """
+    by_list: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for m in mentions:
+        if m.list_id:
+            by_list[m.list_id].append((m.char_start, m.char_end))
+    ids = sorted(by_list, key=lambda lid: min(by_list[lid]))
+    spans = [sorted(by_list[lid]) for lid in ids]
+    counts = _attach_counts(text, [(s[0][0], s[-1][1]) for s in spans])
+    warnings = []
+    for n, count in sorted(counts.items()):
+        found = sum(g.items for g in _groups(text, spans[n]))
+        if found != count.value:
+            warnings.append(f"{ids[n]}: the text states {count.value} ('{count.phrase}') "
+                            f"but {found} list items were found")
+    return warnings
