@@ -1,16 +1,25 @@
 """OCR of one page image into the page's words, in PDF points like text-layer words."""
 from __future__ import annotations
 
+import re
+
 from PIL import Image
 
 from ._exec import tesseract
 from .document import Page, Word
 
 
+# tesseract reads the vertical rules of a table as "|" words; they are borders, not text
+RULE_GLYPHS = re.compile(r"^[|¦│]+|[|¦│]+$")
+
+
 def ocr_page(page: Page, image: Image.Image, dpi: int, lang: str, timeout: float) -> None:
     """Replace ``page.words`` with tesseract's words; set method and mean confidence."""
     scale = 72.0 / dpi
     found = tesseract.image_to_words(image, lang=lang, timeout=timeout)
+    for w in found:
+        w.text = RULE_GLYPHS.sub("", w.text)
+    found = [w for w in found if w.text]
     page.words = [
         Word(
             text=w.text,

@@ -1,0 +1,85 @@
+"""Text-level clean-up shared by page text and multi-line table cells.
+
+Kept apart from the geometry in ``layout`` because it works on plain strings: the table stage
+runs the same rules over the lines of one cell.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from ftfy.fixes import fix_latin_ligatures
+
+SOFT_HYPHEN = "\u00ad"
+# Hyphens that may split a word at a line end; dashes (– —) never do.
+HYPHENS = "-\u2010"
+
+_TOKEN_RE = re.compile(r"\S+")
+_OPENERS = "\"'„“”«»‘’([{"
+
+
+def normalize_text(text: str) -> str:
+    """Expand Latin ligatures, NFC-compose, drop soft hyphens, strip each line's trailing spaces.
+
+    Ligatures go through ftfy's table rather than NFKC, which would also rewrite superscripts,
+    "…" and other characters the entity stages read. Soft hyphens that end a line are break
+    hints: run ``join_hyphenated`` first to honour them.
+    """
+    text = unicodedata.normalize("NFC", fix_latin_ligatures(text)).replace(SOFT_HYPHEN, "")
+    return "\n".join(line.rstrip() for line in text.split("\n"))
+
+
+def join_hyphenated(text: str) -> str:
+    """Rejoin words split across line ends; the rest of the next line stays where it was.
+
+    Only adjacent lines are joined: a blank line (a block break) stops it. A syllable split
+    ("pašval-" + "dības") loses its hyphen; a hyphen that belongs to the word stays
+    ("e-" + "pasts", "COVID-" + "19", "Rīga-" + "Jūrmala"); a detached hyphen ("Iecava -")
+    or a dash is left alone.
+    """
+    out: list[str] = []
+    for line in text.split("\n"):
+        joined = _join_pair(out[-1], line) if out else None
+        if joined is None:
+            out.append(line)
+            continue
+        out[-1], rest = joined
+        if rest:
+            out.append(rest)
+    return "\n".join(out)
+
+
+def clean_text(text: str) -> str:
+    """Everything a reader of extracted text wants: hyphenation joined, then normalised."""
+    return normalize_text(join_hyphenated(text))
+
+
+def strip_marks(text: str) -> str:
+    """Drop combining marks: on decomposed text ("a" + U+0304) this leaves the base letters."""
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
+def _join_pair(line: str, following: str) -> tuple[str, str] | None:
+    """(``line`` with the next line's first word appended, the rest) or None when not split."""
+    head = line.rstrip()
+    if len(head) < 2 or head[-1] not in HYPHENS + SOFT_HYPHEN:
+        return None
+    stem = head[:-1]
+    if stem[-1].isspace():
+        return None
+    prefix = strip_marks(stem.rsplit(None, 1)[-1]).lstrip(_OPENERS)
+    if not prefix or not prefix[-1].isalnum():
+        return None
+    match = _TOKEN_RE.search(following)
+    if match is None or not match.group()[0].isalnum():
+        return None
+    token, rest = match.group(), following[match.end():].strip()
+    first = token[0]
+    syllable = head[-1] == SOFT_HYPHEN or (
+        first.isalpha()
+        and first.islower()
+        and len(prefix) >= 2
+        and prefix.isalpha()
+        and not prefix.isupper()
+    )
+    return (stem if syllable else head) + token, rest
