@@ -86,3 +86,48 @@ def test_dask_runner_gives_the_same_outputs(inbox: Path, tmp_path: Path) -> None
     rows = run_flow(files, tmp_path / "dask", "dask", workers=2)
     assert len(rows) == 3
     assert_same(snapshot(tmp_path / "dask"), library_run(inbox, tmp_path / "lib"))
+
+
+def test_serve_runs_scheduled_deployment(inbox: Path, tmp_path: Path) -> None:
+    """``lvingest serve`` in its own process picks up a run of its deployment and ingests the inbox."""
+    import os
+    import subprocess
+    import sys
+
+    from prefect.deployments import run_deployment
+    from prefect.settings import PREFECT_API_URL
+
+    out = tmp_path / "served"
+    env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value()}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "pipeline.cli", "serve", "--inbox", str(inbox), "--out", str(out),
+         "--cron", "0 3 * * *", "--name", "test-inbox"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        _wait_for_deployment("ingest_folder/test-inbox", server)
+        run = run_deployment("ingest_folder/test-inbox", timeout=240, poll_interval=2)
+        assert run.state.is_completed(), run.state
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    docs = pd.read_parquet(out / "documents")
+    assert sorted(docs["status"]) == ["failed", "ok", "ok"]
+
+
+def _wait_for_deployment(name: str, server, seconds: float = 90) -> None:
+    import time
+
+    from prefect.client.orchestration import get_client
+    from prefect.exceptions import ObjectNotFound
+
+    deadline = time.monotonic() + seconds
+    with get_client(sync_client=True) as client:
+        while time.monotonic() < deadline:
+            assert server.poll() is None, server.stdout.read()
+            try:
+                client.read_deployment_by_name(name)
+                return
+            except ObjectNotFound:
+                time.sleep(1)
+    raise AssertionError(f"deployment {name} did not appear in {seconds} s")

@@ -1,0 +1,77 @@
+"""The ``lvingest`` command: subcommands, help, exit codes, and stdin/stdout filters."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pipeline.cli import main
+from pipeline.errors import ExitCode
+
+LVINGEST = [sys.executable, "-m", "pipeline.cli"]
+
+
+def run(args: list[str], stdin: str = "") -> subprocess.CompletedProcess:
+    return subprocess.run(LVINGEST + args, input=stdin, capture_output=True, text=True, timeout=300)
+
+
+@pytest.mark.parametrize("command", ["ingest", "repair", "extract", "watch", "serve"])
+def test_help_everywhere(command: str) -> None:
+    result = run([command, "--help"])
+    assert result.returncode == 0
+    assert "exit codes: 0 ok" in result.stdout
+
+
+def test_bad_arguments_exit_2() -> None:
+    assert run(["ingest"]).returncode == ExitCode.usage
+
+
+def test_no_input_exit_5(tmp_path: Path) -> None:
+    result = run(["ingest", str(tmp_path), "--out", str(tmp_path / "out")])
+    assert result.returncode == ExitCode.no_input
+    assert f"no PDF files found in {tmp_path}" in result.stderr
+
+
+def test_output_not_writable_exit_6(fixture_pdf: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "out"
+    blocker.write_text("a file where the output folder should be")
+    code = main(["ingest", str(fixture_pdf / "stop47_list.pdf"), "--out", str(blocker), "--no-progress"])
+    assert code == ExitCode.output_error
+
+
+def test_repair_keeps_lines() -> None:
+    text = "Informacija par projekta aktivitati\n\nsistémas pilnveide pasvaldibas\n"
+    result = run(["repair"], text)
+    assert result.returncode == 0
+    assert result.stdout.count("\n") == text.count("\n")
+    assert "sistēmas pilnveide pašvaldīb" in result.stdout
+
+
+def test_extract_json_lines() -> None:
+    text = ("Darbnīca notiks 2023. gada 26. aprīlī Kuldīgā. "
+            "Līdz 2027. gadam rādītājam jāsasniedz vismaz 60%.\n")
+    result = run(["extract"], text)
+    assert result.returncode == 0
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    kinds = {row["type"] for row in rows}
+    assert kinds == {"date", "target", "municipality"}
+    date = next(r for r in rows if r["type"] == "date" and r["precision"] == "day")
+    assert date["start"] == "2023-04-26"
+    target = next(r for r in rows if r["type"] == "target")
+    assert (target["operator"], target["value"], target["unit"], target["year"]) == ("≥", 60.0, "%", 2027)
+    place = next(r for r in rows if r["type"] == "municipality")
+    assert place["name"] == "Kuldīga"
+
+
+def test_ingest_summary_and_rerun_is_cached(fixture_pdf: Path, tmp_path: Path) -> None:
+    args = ["ingest", str(fixture_pdf / "stop47_list.pdf"), "--out", str(tmp_path)]
+    first = run(args)
+    assert first.returncode == 0, first.stderr
+    assert "stop47_list.pdf" in first.stdout and "1 documents" in first.stdout
+    second = run(args)
+    assert "cached" in second.stdout
+    assert len(pd.read_parquet(tmp_path / "pages")) == 1
