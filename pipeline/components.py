@@ -75,7 +75,7 @@ def read(doc: Document, ctx: Context) -> None:
                 needs_ocr, why = (
                     (True, "OCR forced")
                     if cfg.force_ocr
-                    else assess(pread, lexicon.known_ratio, cfg.triage)
+                    else assess(pread, lexicon.folded_ratio, cfg.triage)
                 )
                 pread.page.triage = why
                 # rendering happens here, in this thread: pdfium is not thread-safe

@@ -1,0 +1,349 @@
+"""Repairing mangled Latvian text: mojibake, detached marks, OCR confusions, stripped diacritics.
+
+A noisy-channel corrector: for each word that is not already a Latvian form, candidates come
+from the channels that damage Latvian text (a code page mix-up, a non-Latvian OCR model's
+confusions from ``data/repair_rules.json``, diacritics typed away), each candidate is looked
+up in the lexicon by its folded spelling, and the one with the best log-frequency minus channel
+cost wins. Words the lexicon knows are left alone, except in text typed without any diacritics,
+where the most likely spelling of every word is chosen (with the preposition rule: no locative
+right after a preposition). Numbers, codes, acronyms, e-mails and URLs are never touched.
+Line structure is kept: only words change.
+"""
+from __future__ import annotations
+
+import functools
+import itertools
+import json
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from importlib.resources import files
+
+import ftfy
+
+from .document import Repair
+from .lexicon import Lexicon, fold, get_lexicon
+
+TOKEN = re.compile(r"\S+")
+INNER_SPLIT = re.compile(r"[^\W\d_]-[^\W\d_]|\d\.[^\W\d_]{3,}")
+DAY_BEFORE = re.compile(r"(?<![\d.])\d{1,2}\. ?$")
+LETTER_RUN = re.compile(r"[^\W\d_$§&€@]{3,}|[^\W\d_][^\W\d_$§&€@]*(?:[$§&€@][^\W\d_]*)+")
+EDGE_PUNCT = "\"'“”„«»()[]{}.,;:!?…–—-/*"
+LATVIAN_MARKED = set("āčēģīķļņšūžĀČĒĢĪĶĻŅŠŪŽ")
+PROTECTED = re.compile(r"(?i)^(https?://|www\.)|@.*\.|\.(lv|com|eu|org|gov)$")
+FTFY = ftfy.TextFixerConfig(
+    uncurl_quotes=False, fix_line_breaks=False, fix_latin_ligatures=False,
+    fix_character_width=False, normalization="NFC", explain=False,
+)
+# Spacing and combining marks that PDF text layers leave beside their letter.
+SPACING_MARKS = {"¯": "\u0304", "ˉ": "\u0304", "ˇ": "\u030c", "¸": "\u0327", "˛": "\u0328", "ʼ": "\u0326"}
+CEDILLA_FIX = {"k\u0326": "ķ", "l\u0326": "ļ", "n\u0326": "ņ", "g\u0326": "ģ", "g\u0312": "ģ",
+               "K\u0326": "Ķ", "L\u0326": "Ļ", "N\u0326": "Ņ", "G\u0326": "Ģ"}
+DETACHED = re.compile(r"([A-Za-z]) ?([¯ˉˇ¸˛\u0304\u030c\u0327\u0326\u0312])|([¯ˉˇ¸˛]) ?([A-Za-z])")
+
+
+@dataclass(frozen=True)
+class Rules:
+    mojibake_marks: frozenset[str]
+    confusions: dict[str, list[str]]
+    after_letter: dict[str, list[str]]
+    word_start: dict[str, list[str]]
+    word_end: dict[str, list[str]]
+    confusion_cost: float
+    max_variants: int
+    prepositions: frozenset[str]
+    preposition_window: int
+    locative_endings: tuple[str, ...]
+    preposition_locative_cost: float
+    folded_max_diacritic_share: float
+    folded_min_restorable_share: float
+    phrases: dict[str, str]
+    min_log_freq_in_marked_text: float
+
+
+@functools.cache
+def rules() -> Rules:
+    data = json.loads(files("pipeline").joinpath("data/repair_rules.json").read_text("utf-8"))
+    return Rules(
+        mojibake_marks=frozenset(data["mojibake_marks"]),
+        confusions=data["ocr_confusions"],
+        after_letter=data["ocr_confusions_after_letter"],
+        word_start=data["ocr_confusions_word_start"],
+        word_end=data["ocr_confusions_word_end"],
+        confusion_cost=data["confusion_cost"],
+        max_variants=data["max_variants"],
+        prepositions=frozenset(fold(p) for p in data["prepositions"]),
+        preposition_window=data["preposition_window"],
+        locative_endings=tuple(data["locative_endings"]),
+        preposition_locative_cost=data["preposition_locative_cost"],
+        folded_max_diacritic_share=data["folded_text_max_diacritic_share"],
+        folded_min_restorable_share=data["folded_text_min_restorable_share"],
+        phrases=data["phrases"],
+        min_log_freq_in_marked_text=math.log(data["min_freq_in_marked_text"]),
+    )
+
+
+# ---------------------------------------------------------------- stages 1 and 2: characters
+
+
+def _fix_mojibake(text: str, out: list[Repair]) -> str:
+    """ftfy for UTF-8 read as a single-byte code page; line by line so lines stay lines."""
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        fixed = ftfy.fix_text(line, config=FTFY)
+        if fixed != line:
+            out.extend(_word_changes(line, fixed, "mojibake", 0.9))
+            lines[i] = fixed
+    return "\n".join(lines)
+
+
+def _fix_marks(text: str, out: list[Repair]) -> str:
+    """Re-attach detached marks (``a¯``, ``a ̄``), comma-below to cedilla, then NFC."""
+
+    def attach(match: re.Match) -> str:
+        letter = match.group(1) or match.group(4)
+        mark = match.group(2) or match.group(3)
+        combined = unicodedata.normalize("NFC", letter + SPACING_MARKS.get(mark, mark))
+        combined = CEDILLA_FIX.get(letter + SPACING_MARKS.get(mark, mark), combined)
+        if len(combined) != 1 or combined not in LATVIAN_MARKED:
+            return match.group(0)
+        out.append(Repair(match.group(0), combined, "diacritic_mark", 0.95, match.start()))
+        return combined
+
+    return unicodedata.normalize("NFC", DETACHED.sub(attach, text))
+
+
+def _word_changes(before: str, after: str, kind: str, score: float) -> list[Repair]:
+    a, b = before.split(), after.split()
+    if len(a) != len(b):
+        return [Repair(before, after, kind, score)]
+    return [Repair(x, y, kind, score) for x, y in zip(a, b) if x != y]
+
+
+# ---------------------------------------------------------------- stage 3 and 4: words
+
+
+@dataclass(slots=True)
+class _Token:
+    start: int
+    end: int
+    lead: str
+    core: str
+    trail: str
+
+
+def _split(line: str, offset: int) -> list[_Token]:
+    """Words with their edge punctuation; hyphenated compounds and ``12.julija`` split apart."""
+    tokens = []
+    for m in TOKEN.finditer(line):
+        raw = m.group(0)
+        if INNER_SPLIT.search(raw.strip(EDGE_PUNCT)):
+            tokens.extend(
+                _Token(offset + m.start() + p.start(), offset + m.start() + p.end(), "", p.group(0), "")
+                for p in LETTER_RUN.finditer(raw)
+            )
+            continue
+        core = raw.strip(EDGE_PUNCT)
+        lead = raw[: raw.find(core)] if core else raw
+        trail = raw[len(lead) + len(core) :]
+        tokens.append(_Token(offset + m.start(), offset + m.end(), lead, core, trail))
+    return tokens
+
+
+def _protected(core: str) -> bool:
+    if len(core) < 2 or PROTECTED.search(core):
+        return True
+    if any(c.isdigit() for c in core) and not re.fullmatch(r"[^\W\d_]+1[^\W\d_]*", core):
+        return True
+    if core.isupper():  # acronyms: ESF, PMP, ST
+        return True
+    uppers = sum(1 for c in core[1:] if c.isupper())
+    return uppers >= 2 and not re.fullmatch(r"[^\W\d_]*[sS]S[^\W\d_]*", core)
+
+
+def _variants(core: str, r: Rules) -> list[tuple[str, int]]:
+    """Spellings the OCR channel could have come from, with the number of confusions used."""
+    options: list[list[tuple[str, int]]] = []
+    i = 0
+    while i < len(core):
+        two = core[i : i + 2]
+        if two in r.confusions:
+            options.append([(two, 0)] + [(t, 1) for t in r.confusions[two]])
+            i += 2
+            continue
+        ch = core[i]
+        choices = [(ch, 0)]
+        table = r.word_start if i == 0 else r.word_end if i == len(core) - 1 else {}
+        for target in r.confusions.get(ch, []) + table.get(ch, []):
+            choices.append((target, 1))
+        if i > 0 and core[i - 1].isalpha():
+            choices += [(t, 1) for t in r.after_letter.get(ch, [])]
+        options.append(choices)
+        i += 1
+    variants: dict[str, int] = {}
+    for combo in itertools.islice(itertools.product(*options), r.max_variants):
+        text = "".join(part for part, _ in combo)
+        cost = sum(c for _, c in combo)
+        variants[text] = min(cost, variants.get(text, cost))
+    return list(variants.items())
+
+
+def _consistent(variant: str, form: str) -> bool:
+    """A candidate must keep every diacritic the variant already has."""
+    return len(variant) == len(form) and all(
+        v == f or fold(v) == v for v, f in zip(variant, form)
+    )
+
+
+def _with_case(form: str, core: str) -> str:
+    letters = [c for c in core if c.isalpha()]
+    if len(letters) > 1 and all(c.isupper() for c in letters):
+        return form.upper()
+    if core[:1].isupper():
+        return form[:1].upper() + form[1:]
+    return form
+
+
+@dataclass(slots=True)
+class _Choice:
+    form: str
+    score: float
+    kind: str
+    share: float
+
+
+def _candidates(core: str, lex: Lexicon, r: Rules) -> dict[str, tuple[float, str]]:
+    """form -> (log-score, kind) over every channel."""
+    found: dict[str, tuple[float, str]] = {}
+    variants = _variants(core, r)
+    keys = {fold(v.lower()) for v, _ in variants}
+    table = lex.by_fold(keys)
+    for variant, cost in variants:
+        low = variant.lower()
+        for form, freq in table[fold(low)]:
+            if _consistent(low, form):
+                kind = "ocr_confusion" if cost else "diacritic_restore"
+                score = math.log(freq) - cost * r.confusion_cost
+                if score > found.get(form, (-math.inf, ""))[0]:
+                    found[form] = (score, kind)
+    if r.mojibake_marks.intersection(core):
+        try:
+            decoded = core.encode("cp1252").decode("cp1257").lower()
+        except UnicodeError:
+            decoded = ""
+        freq = lex.frequencies([decoded]).get(decoded, 0.0) if decoded else 0.0
+        if freq > 0:
+            found[decoded] = (math.log(freq), "mojibake")
+    return found
+
+
+def _choose(
+    token: _Token, previous: list[str], lex: Lexicon, r: Rules, folded_text: bool, after_day: bool
+) -> _Choice | None:
+    core = token.core
+    low = core.lower()
+    own = lex.frequencies([low])[low]
+    # a known word is only questioned when it carries a sign of damage; a lower-case "l" that
+    # might be an OCR'd "ī" is not one (it is in half the words of the language)
+    damaged = any(c in r.mojibake_marks or c in r.confusions for c in core) or any(
+        c in r.after_letter and not c.islower() for c in core[1:]
+    )
+    if not folded_text and not damaged and (own > 0 or LATVIAN_MARKED.intersection(core)):
+        return None  # a known word, or one already written with diacritics: not ours to judge
+    found = _candidates(core, lex, r)
+    if not found:
+        return None
+    # no locative after a preposition, nor after a day number ("12. jūlija", not "12. jūlijā")
+    after_preposition = after_day or any(p in r.prepositions for p in previous[-r.preposition_window :])
+    scored = {}
+    for form, (score, kind) in found.items():
+        if after_preposition and form.endswith(r.locative_endings) and fold(form) in {
+            fold(f) for f in found if f != form and not f.endswith(r.locative_endings)
+        }:
+            score -= r.preposition_locative_cost
+        scored[form] = (score, kind)
+    best = max(scored, key=lambda f: scored[f][0])
+    if best == low:
+        return None
+    if not folded_text and not damaged and scored[best][0] < r.min_log_freq_in_marked_text:
+        return None  # one stray plain word in good text: only restore words in common use
+    if own > 0 and scored.get(low, (math.log(own), ""))[0] >= scored[best][0]:
+        return None
+    total = sum(math.exp(s) for s, _ in scored.values()) or 1.0
+    return _Choice(best, scored[best][0], scored[best][1], math.exp(scored[best][0]) / total)
+
+
+def _is_folded_text(tokens: list[_Token], lex: Lexicon, r: Rules) -> bool:
+    """Latvian typed without diacritics: almost no marked letters, yet words that need them."""
+    letters = [c for t in tokens for c in t.core if c.isalpha()]
+    if not letters:
+        return False
+    marked = sum(1 for c in letters if c in LATVIAN_MARKED) / len(letters)
+    if marked > r.folded_max_diacritic_share:
+        return False
+    words = [t.core.lower() for t in tokens if t.core.isalpha()]
+    if not words:
+        return False
+    freqs = lex.frequencies(words)
+    table = lex.by_fold(words)
+    restorable = sum(1 for w in words if freqs[w] == 0 and table[w])
+    return restorable / len(words) >= r.folded_min_restorable_share
+
+
+def _fix_phrases(text: str, r: Rules, out: list[Repair]) -> str:
+    """Fixed phrases whose words are ambiguous alone (``ka ari`` is always ``kā arī``).
+
+    Matched on the folded text, which has the same length, so offsets carry over.
+    """
+    folded = fold(text.lower())
+    for phrase, correct in r.phrases.items():
+        pattern = re.compile(r"(?<!\w)" + r" +".join(map(re.escape, phrase.split())) + r"(?!\w)")
+        for match in reversed(list(pattern.finditer(folded))):
+            before = text[match.start() : match.end()]
+            words = before.split()
+            after = " ".join(_with_case(w, p) for w, p in zip(correct.split(), words))
+            if after != before:
+                out.append(Repair(before, after, "diacritic_restore", 0.9, match.start()))
+                text = text[: match.start()] + after + text[match.end() :]
+    return text
+
+
+def _fix_words(text: str, out: list[Repair]) -> str:
+    r, lex = rules(), get_lexicon()
+    lines = text.split("\n")
+    offsets = list(itertools.accumulate([0] + [len(line) + 1 for line in lines[:-1]]))
+    per_line = [_split(line, off) for line, off in zip(lines, offsets)]
+    all_tokens = [t for tokens in per_line for t in tokens]
+    folded_text = _is_folded_text(all_tokens, lex, r)
+    previous: list[str] = []
+    for n, tokens in enumerate(per_line):
+        line = lines[n]
+        pieces, cursor = [], 0
+        for token in tokens:
+            start = token.start - offsets[n]
+            if token.core and not _protected(token.core):
+                after_day = bool(DAY_BEFORE.search(line[:start]))
+                choice = _choose(token, previous, lex, r, folded_text, after_day)
+                if choice:
+                    new_core = _with_case(choice.form, token.core)
+                    out.append(Repair(token.core, new_core, choice.kind, round(choice.share, 3),
+                                      token.start + len(token.lead)))
+                    pieces.append(line[cursor:start] + token.lead + new_core + token.trail)
+                    cursor = token.end - offsets[n]
+                    previous.append(fold(choice.form))
+                    continue
+            previous.append(fold(token.core.lower()))
+        pieces.append(line[cursor:])
+        lines[n] = "".join(pieces)
+    text = "\n".join(lines)
+    return _fix_phrases(text, r, out) if folded_text else text
+
+
+def repair_text(text: str) -> tuple[str, list[Repair]]:
+    """Repaired text and the changes made; the number of lines never changes."""
+    changes: list[Repair] = []
+    text = _fix_mojibake(text, changes)
+    text = _fix_marks(text, changes)
+    text = _fix_words(text, changes)
+    return text, changes
