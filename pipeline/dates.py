@@ -1,0 +1,246 @@
+"""Latvian date grammar: full dates in every case, day-month, months, quarters, years, ranges.
+
+dateparser knows no Latvian date grammar ("2022. gada 19. oktobra", "26. aprīlī" both fail), and
+the grammar is small and regular: ``<year>. gada <day>. <month in some case>``, numeric
+``dd.mm.yyyy.``, ``no … līdz …`` ranges, ``līdz …`` deadlines. So this is a regular grammar of
+our own, with the vocabulary in ``data/dates_lv.json``. It runs on a folded copy of the text
+(lower case, no diacritics, OCR look-alikes mapped: ``jūlija``, ``julija`` and ``jūlijā`` all
+read ``julija``) that has the same length as the original, so spans map back one to one.
+Precision comes first: a number is a date only inside this grammar, so phone numbers, "Nr.460",
+"23.2.5." and amounts never match.
+"""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import functools
+import json
+import re
+from dataclasses import dataclass
+from importlib.resources import files
+
+from .document import DateMention
+from .lexicon import fold
+
+BARE_WORD = re.compile(r"[a-z]+")
+LOOKALIKES = str.maketrans("éèëê&€@$§íìïáàúù", "eeeeeeessiiiaauu")
+
+
+def _key(text: str) -> str:
+    """Lower-cased, folded, look-alikes mapped; same length as ``text``."""
+    key = fold(text).translate(LOOKALIKES)
+    return "".join(k.lower() if len(k.lower()) == 1 else k for k in key)
+
+
+@dataclass(frozen=True)
+class Grammar:
+    month_of: dict[str, int]
+    patterns: list[tuple[str, re.Pattern]]
+    this_year: re.Pattern
+    dative: tuple[str, ...]
+    locative: re.Pattern
+
+
+def _alt(words: list[str]) -> str:
+    return "|".join(sorted(words, key=len, reverse=True))
+
+
+@functools.cache
+def grammar() -> Grammar:
+    data = json.loads(files("pipeline").joinpath("data/dates_lv.json").read_text("utf-8"))
+    month_of = {form: int(n) for n, forms in data["months"].items() for form in forms}
+    month = rf"(?P<m>{_alt(list(month_of))})(?![a-z])"
+    month2 = month.replace("?P<m>", "?P<m2>")
+    yw = rf"(?:{_alt(data['year_words'])})"
+    year = r"(?P<y>(?:19|20)\d\d)"
+    day = r"(?P<d>[0-3]?\d)"
+    until, since = _alt(data["until"]), _alt(data["from"])
+    roman = _alt(list(data["roman"]))
+    quarter = rf"(?P<q>[1-4]|{roman})\.?\s*(?:{_alt(data['quarter_words'])})"
+    lead = r"(?<![\w.])"
+    # a bare "31.03." is a date only right after līdz/no/uz ("23.2.5." is a section number)
+    keywords = data["until"] + data["from"] + ["uz"]
+    after_keyword = "(?:" + "|".join(f"(?<={re.escape(w)} )" for w in keywords) + ")"
+    patterns = [
+        # ranges first: they contain the smaller forms
+        ("range_years", rf"{lead}(?:(?:{since})\s+)?{year}\.?\s*(?:[-–—]|{until})\s*(?P<y2>(?:19|20)\d\d)\.\s*{yw}"),
+        ("range", rf"{lead}(?:{since})\s+(?P<a>[^\n]{{4,40}}?)\s+(?:{until})\s+"),
+        ("month_range", rf"{lead}(?:{year}\.\s*{yw}\s+|(?P<this>{_alt(data['this_year'])})\s+)?{month}\s*[-–—]\s*{month2}"),
+        ("deadline_month_end", rf"{lead}(?:{until})\s+(?:{year}\.\s*{yw}\s+)?{month}\s+(?:{_alt(data['month_end'])})"),
+        ("full", rf"{lead}{year}\.\s*{yw}\s*{day}\.\s*{month}"),
+        ("numeric", rf"{lead}{day}\.(?P<mn>[01]?\d)\.{year}(?:\.(?!\d)|(?![\d.]))"),
+        ("iso", rf"{lead}{year}-(?P<mn>[01]\d)-{day}(?!\d)"),
+        ("quarter", rf"{lead}{year}\.\s*{yw}\s*{quarter}"),
+        ("year_month", rf"{lead}{year}\.\s*{yw}\s+{month}"),
+        ("year", rf"{lead}{year}\.\s*{yw}(?![a-z])"),
+        ("day_month", rf"{lead}{day}\.\s*{month}"),
+        ("numeric_day_month", rf"{after_keyword}{day}\.(?P<mn>[01]?\d)\.(?!\d)"),
+        ("deadline_month", rf"{lead}(?:{until})\s+{month}"),
+        ("month_alone", rf"(?:^|(?<=\n))[ \t]*{month}(?=[ \t]*(?:$|\n|[ \t]{{2}}))"),
+    ]
+    # "Oktobrī notiks …": a capitalised locative opening a sentence; matched on the original
+    # text, because the diacritic is what tells "Martā" (in March) from the name "Marta"
+    locative = re.compile(r"(?:^|(?<=\n)|(?<=[.!?] ))(?P<m>" + "|".join(data["locative"]) + r")(?!\w)")
+    return Grammar(
+        month_of=month_of,
+        patterns=[(name, re.compile(p, re.MULTILINE)) for name, p in patterns],
+        this_year=re.compile(rf"{lead}(?:{_alt(data['this_year'])})(?![a-z])"),
+        dative=tuple(data["dative_endings"]),
+        locative=locative,
+    )
+
+
+def _month_span(year: int, month: int) -> tuple[dt.date, dt.date]:
+    return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _valid(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+@dataclass
+class _Found:
+    start: dt.date
+    end: dt.date
+    precision: str
+    kind: str
+    inferred: bool
+
+
+def _interpret(name: str, m: re.Match, g: Grammar, year_hint: int | None) -> _Found | None:
+    """Turn one grammar match into dates, or None when it is not a valid date."""
+    parts = m.groupdict()
+    explicit = parts.get("y")
+    year = int(explicit) if explicit else year_hint
+    if year is None:
+        return None
+    inferred = explicit is None
+    month = g.month_of.get(parts.get("m") or "", 0) or int(parts.get("mn") or 0)
+    if name in ("full", "numeric", "iso", "day_month", "numeric_day_month"):
+        day = _valid(year, month, int(parts["d"]))
+        if day is None:
+            return None
+        kind = "deadline" if name == "numeric_day_month" and m.string[: m.start()].endswith("lidz ") else "point"
+        return _Found(day, day, "day", kind, inferred)
+    if name in ("year_month", "month_alone"):
+        return _Found(*_month_span(year, month), "month", "point", inferred)
+    if name == "year":
+        return _Found(dt.date(year, 1, 1), dt.date(year, 12, 31), "year", "point", False)
+    if name == "range_years":
+        last = int(parts["y2"])
+        if last < year:
+            return None
+        return _Found(dt.date(year, 1, 1), dt.date(last, 12, 31), "year", "range", False)
+    if name == "quarter":
+        q = parts["q"]
+        n = int(q) if q.isdigit() else {"i": 1, "ii": 2, "iii": 3, "iv": 4}[q]
+        first, _ = _month_span(year, 3 * n - 2)
+        _, last = _month_span(year, 3 * n)
+        return _Found(first, last, "quarter", "point", False)
+    if name == "month_range":
+        second = g.month_of[parts["m2"]]
+        if second < month:
+            return None
+        return _Found(_month_span(year, month)[0], _month_span(year, second)[1], "month", "range",
+                      inferred and not parts.get("this"))
+    if name == "deadline_month_end":
+        end = _month_span(year, month)[1]
+        return _Found(end, end, "day", "deadline", inferred)
+    if name == "deadline_month":
+        # "līdz jūlijam": until July starts, i.e. by the end of June (dative form only)
+        if not parts["m"].endswith(g.dative) or month == 1:
+            return None
+        end = _month_span(year, month - 1)[1]
+        return _Found(end, end, "day", "deadline", inferred)
+    return None
+
+
+def _scan(key: str, g: Grammar, year_hint: int | None, skip: set[str] = frozenset()) -> list[tuple[int, int, _Found]]:
+    """Non-overlapping matches, earlier patterns winning (they are the longer forms)."""
+    taken: list[tuple[int, int, _Found]] = []
+    for name, pattern in g.patterns:
+        if name in skip:
+            continue
+        for m in pattern.finditer(key):
+            s, e = m.span()
+            if name == "range":
+                found, e = _range(m, g, year_hint)
+            else:
+                found = _interpret(name, m, g, year_hint)
+            if found and not any(s < te and ts < e for ts, te, _ in taken):
+                taken.append((s, e, found))
+    return sorted(taken, key=lambda t: t[0])
+
+
+def _range(m: re.Match, g: Grammar, year_hint: int | None) -> tuple[_Found | None, int]:
+    """``no A līdz B``: A parsed alone; B borrows A's year when it has none ("līdz 30. jūnijam").
+
+    Returns the range and where it ends (B's end), or None when either end is not a date.
+    """
+    a_text = m.group("a")
+    a = _scan(a_text, g, year_hint, skip={"range"})
+    if len(a) != 1 or a[0][0] != 0 or a[0][1] != len(a_text):
+        return None, m.end()
+    first = a[0][2]
+    rest = m.string[m.end() : m.end() + 60]
+    b = _scan(rest, g, first.start.year, skip={"range", "deadline_month", "month_alone"})
+    if b and b[0][0] == 0:
+        last, length = b[0][2].end, b[0][1]
+    else:
+        bare = BARE_WORD.match(rest)  # "līdz novembrim": a month alone
+        if not bare or bare.group(0) not in g.month_of:
+            return None, m.end()
+        last, length = _month_span(first.start.year, g.month_of[bare.group(0)])[1], bare.end()
+    if last < first.start:
+        return None, m.end()
+    return _Found(first.start, last, first.precision, "range", first.inferred), m.end() + length
+
+
+def find_dates(text: str, year_hint: int | None = None) -> list[DateMention]:
+    """Every date expression in ``text``; year-less ones take ``year_hint`` or are skipped."""
+    g = grammar()
+    key = _key(text)
+    mentions = []
+    found_all = _scan(key, g, year_hint)
+    if year_hint is not None:
+        for m in g.locative.finditer(text):
+            if not any(m.start() < te and ts < m.end() for ts, te, _ in found_all):
+                month = g.month_of[_key(m.group("m"))]
+                found_all.append((m.start(), m.end(), _Found(*_month_span(year_hint, month), "month", "point", True)))
+    for s, e, found in sorted(found_all, key=lambda t: t[0]):
+        kind = found.kind
+        start = s
+        if kind in ("point", "deadline") and key[max(0, s - 5) : s] == "lidz ":
+            kind, start = "deadline", s - 5  # "līdz 2027. gada 31. decembrim"
+            found.start = found.end
+        mentions.append(
+            DateMention(
+                text=text[start:e].strip(),
+                start=found.start,
+                end=found.end,
+                precision=found.precision,
+                kind=kind,
+                inferred_year=found.inferred,
+                char_start=start,
+                char_end=e,
+            )
+        )
+    return mentions
+
+
+DOC_YEAR = re.compile(r"(?<![\w.])((?:19|20)\d\d)\.\s*(?:gada|g\.)[^\n]{0,80}?(?:plans|programma|strategija|parskats|zinojums)")
+
+
+def document_year(text: str) -> int | None:
+    """The document's own year: its title's ("2023. gada … darba plāns"), else its first full date's."""
+    key = _key(text)
+    title = DOC_YEAR.search(key)
+    if title:
+        return int(title.group(1))
+    for mention in find_dates(text):
+        if mention.precision == "day" and not mention.inferred_year:
+            return mention.start.year
+    return None
