@@ -20,16 +20,9 @@ from dataclasses import dataclass
 from importlib.resources import files
 
 from .document import DateMention
-from .lexicon import fold
+from .textnorm import match_key
 
 BARE_WORD = re.compile(r"[a-z]+")
-LOOKALIKES = str.maketrans("éèëê&€@$§íìïáàúù", "eeeeeeessiiiaauu")
-
-
-def _key(text: str) -> str:
-    """Lower-cased, folded, look-alikes mapped; same length as ``text``."""
-    key = fold(text).translate(LOOKALIKES)
-    return "".join(k.lower() if len(k.lower()) == 1 else k for k in key)
 
 
 @dataclass(frozen=True)
@@ -202,13 +195,13 @@ def _range(m: re.Match, g: Grammar, year_hint: int | None) -> tuple[_Found | Non
 def find_dates(text: str, year_hint: int | None = None) -> list[DateMention]:
     """Every date expression in ``text``; year-less ones take ``year_hint`` or are skipped."""
     g = grammar()
-    key = _key(text)
+    key = match_key(text)
     mentions = []
     found_all = _scan(key, g, year_hint)
     if year_hint is not None:
         for m in g.locative.finditer(text):
             if not any(m.start() < te and ts < m.end() for ts, te, _ in found_all):
-                month = g.month_of[_key(m.group("m"))]
+                month = g.month_of[match_key(m.group("m"))]
                 found_all.append((m.start(), m.end(), _Found(*_month_span(year_hint, month), "month", "point", True)))
     for s, e, found in sorted(found_all, key=lambda t: t[0]):
         kind = found.kind
@@ -236,7 +229,7 @@ DOC_YEAR = re.compile(r"(?<![\w.])((?:19|20)\d\d)\.\s*(?:gada|g\.)[^\n]{0,80}?(?
 
 def document_year(text: str) -> int | None:
     """The document's own year: its title's ("2023. gada … darba plāns"), else its first full date's."""
-    key = _key(text)
+    key = match_key(text)
     title = DOC_YEAR.search(key)
     if title:
         return int(title.group(1))

@@ -100,6 +100,7 @@ class Table:
     method: str  # ruled | unruled | ocr
     cells: list[Cell] = field(default_factory=list)
     bbox: tuple[float, float, float, float] | None = None  # on page_last, for stitching
+    columns: list[float] = field(default_factory=list)  # column x positions, for stitching
 
     def grid(self) -> list[list[str]]:
         rows = [[""] * self.n_cols for _ in range(self.n_rows)]

@@ -22,16 +22,11 @@ from pathlib import Path
 import wordfreq
 
 from ._exec import hunspell
+from .textnorm import fold
 
 FORMAT = 1
-LATVIAN_FOLD = str.maketrans("āčēģīķļņšūžōŗĀČĒĢĪĶĻŅŠŪŽŌŖ", "acegiklnsuzorACEGIKLNSUZOR")
 WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 UNKNOWN_FREQ = 1e-9  # a form hunspell knows but wordfreq never saw
-
-
-def fold(text: str) -> str:
-    """Strip Latvian diacritics: ``pašvaldībās`` -> ``pasvaldibas``."""
-    return text.translate(LATVIAN_FOLD)
 
 
 def cache_dir() -> Path:

@@ -23,7 +23,8 @@ from importlib.resources import files
 import ftfy
 
 from .document import Repair
-from .lexicon import Lexicon, fold, get_lexicon
+from .lexicon import Lexicon, get_lexicon
+from .textnorm import fold
 
 TOKEN = re.compile(r"\S+")
 INNER_SPLIT = re.compile(r"[^\W\d_]-[^\W\d_]|\d\.[^\W\d_]{3,}")

@@ -15,7 +15,23 @@ SOFT_HYPHEN = "\u00ad"
 HYPHENS = "-\u2010"
 
 _TOKEN_RE = re.compile(r"\S+")
+LATVIAN_FOLD = str.maketrans("āčēģīķļņšūžōŗĀČĒĢĪĶĻŅŠŪŽŌŖ", "acegiklnsuzorACEGIKLNSUZOR")
+# characters a non-Latvian OCR model puts where a Latvian letter was (seed 001: é, $, &)
+LOOKALIKES = str.maketrans("éèëê&€@$§íìïáàúù", "eeeeeeessiiiaauu")
 _OPENERS = "\"'„“”«»‘’([{"
+
+
+def fold(text: str) -> str:
+    """Strip Latvian diacritics: ``pašvaldībās`` -> ``pasvaldibas`` (same length)."""
+    return text.translate(LATVIAN_FOLD)
+
+
+def match_key(text: str) -> str:
+    """Lower-cased, folded, OCR look-alikes mapped, same length as ``text``: what rule-based
+    matchers (dates, targets) read, so ``jūlijā``, ``julija`` and ``jülija`` all match alike
+    and spans map back to the original one to one."""
+    key = fold(text).translate(LOOKALIKES)
+    return "".join(k.lower() if len(k.lower()) == 1 else k for k in key)
 
 
 def normalize_text(text: str) -> str:
