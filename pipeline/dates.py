@@ -42,6 +42,7 @@ def _alt(words: list[str]) -> str:
 def grammar() -> Grammar:
     data = json.loads(files("pipeline").joinpath("data/dates_lv.json").read_text("utf-8"))
     month_of = {form: int(n) for n, forms in data["months"].items() for form in forms}
+    nominative = [forms[0] for forms in data["months"].values()]
     month = rf"(?P<m>{_alt(list(month_of))})(?![a-z])"
     month2 = month.replace("?P<m>", "?P<m2>")
     yw = rf"(?:{_alt(data['year_words'])})"
@@ -70,6 +71,8 @@ def grammar() -> Grammar:
         ("numeric_day_month", rf"{after_keyword}{day}\.(?P<mn>[01]?\d)\.(?!\d)"),
         ("deadline_month", rf"{lead}(?:{until})\s+{month}"),
         ("month_alone", rf"(?:^|(?<=\n))[ \t]*{month}(?=[ \t]*(?:$|\n|[ \t]{{2}}))"),
+        # a table row read as a line: "Marts Apmācības NVPT pārstāvjiem" (nominative only)
+        ("month_alone", rf"(?:^|(?<=\n))(?P<m>{_alt(nominative)})(?= [a-z])"),
     ]
     # "Oktobrī notiks …": a capitalised locative opening a sentence; matched on the original
     # text, because the diacritic is what tells "Martā" (in March) from the name "Marta"

@@ -14,7 +14,10 @@ RULE_GLYPHS = re.compile(r"^[|¦│]+|[|¦│]+$")
 
 
 def ocr_page(page: Page, image: Image.Image, dpi: int, lang: str, timeout: float) -> None:
-    """Replace ``page.words`` with tesseract's words; set method and mean confidence."""
+    """Replace ``page.words`` with tesseract's words; set method and mean confidence.
+
+    Drawn rulings are kept: a page whose text layer is garbage still has valid table borders.
+    """
     scale = 72.0 / dpi
     found = tesseract.image_to_words(image, lang=lang, timeout=timeout)
     for w in found:
@@ -31,7 +34,6 @@ def ocr_page(page: Page, image: Image.Image, dpi: int, lang: str, timeout: float
         )
         for w in found
     ]
-    page.rulings = []
     page.method = "ocr"
     total = sum(len(w.text) for w in found)
     page.ocr_confidence = (

@@ -59,8 +59,8 @@ def file_identity(path: Path) -> str:
     return digest.hexdigest()
 
 
-def check_file(path: Path, limits: Limits) -> None:
-    """Cheap checks on the bytes before a PDF parser sees them."""
+def check_file(path: Path, limits: Limits) -> bool:
+    """Cheap checks on the bytes before a PDF parser sees them; True if the file ends in %%EOF."""
     size = path.stat().st_size
     if size == 0:
         raise EmptyFileError(str(path), "the file is empty (0 bytes)")
@@ -72,21 +72,20 @@ def check_file(path: Path, limits: Limits) -> None:
         tail = handle.read()
     if b"%PDF-" not in head:
         raise NotPdfError(str(path), f"no %PDF- header; starts with {head[:8]!r}")
-    if b"%%EOF" not in tail:
-        raise TruncatedPdfError(str(path), "no %%EOF marker at the end: the file was cut short")
+    return b"%%EOF" in tail
 
 
 @contextmanager
 def open_pdf(path: Path, limits: Limits) -> Iterator[pdfplumber.PDF]:
     """Open with pdfplumber, turning parser exceptions into input errors with a reason."""
-    check_file(path, limits)
+    complete = check_file(path, limits)
     try:
         pdf = pdfplumber.open(path)
         n_pages = len(pdf.pages)
     except PdfminerException as exc:
-        raise _input_error(path, exc.args[0] if exc.args else exc) from exc
+        raise _input_error(path, exc.args[0] if exc.args else exc, complete) from exc
     except Exception as exc:  # pdfminer raises many unrelated types on malformed input
-        raise UnreadablePdfError(str(path), f"{type(exc).__name__}: {exc}") from exc
+        raise _input_error(path, exc, complete) from exc
     try:
         if n_pages == 0:
             raise UnreadablePdfError(str(path), "the PDF has no pages")
@@ -97,11 +96,12 @@ def open_pdf(path: Path, limits: Limits) -> Iterator[pdfplumber.PDF]:
         pdf.close()
 
 
-def _input_error(path: Path, cause: object) -> InputFileError:
+def _input_error(path: Path, cause: object, complete: bool) -> InputFileError:
+    """Name why the parser gave up; a file that does not end in %%EOF was cut short."""
     if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)):
         return EncryptedPdfError(str(path), "the PDF is encrypted and needs a password")
-    if isinstance(cause, PSEOF):
-        return TruncatedPdfError(str(path), "unexpected end of file")
+    if isinstance(cause, PSEOF) and not complete:
+        return TruncatedPdfError(str(path), "unexpected end of file: the file was cut short")
     return UnreadablePdfError(str(path), f"{type(cause).__name__}: {cause}")
 
 

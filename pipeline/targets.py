@@ -17,7 +17,7 @@ from .textnorm import match_key
 
 NUMBER = r"[-–−+]?\d{1,3}(?:[ \u00a0]\d{3})*(?:[.,]\d+)?|[-–−+]?\d+(?:[.,]\d+)?"
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
-SENTENCE_END = re.compile(r"(?<![\d\s])[.!?](?=\s|$)|\n")
+SENTENCE_END = re.compile(r"(?<![\d\s])[.!?](?=\s|$)|\n\s*\n")  # page lines are not sentences
 # what stands between an indicator and its value: "2026. gadā sasniegs", "līdz 2027. gadam būs"
 FILLER = re.compile(r"(?:[\s,]|\b(?:lidz|no)\b|\b(?:19|20)\d\d\.\s*(?:gada|gadam|g\.)|\b(?:sasniegs|sasniegt|jasasniedz|bus|ir|ka|un|savukart|tiks|paredzets)\b)+$")
 

@@ -69,4 +69,67 @@ def _plain(value: object) -> object:
 
 DATE_KEYS = ("start", "end", "precision")
 TARGET_KEYS = ("year", "operator", "value", "unit", "is_baseline")
-MUNI_KEYS = ("name", "code")
+MUNI_KEYS = ("code",)  # the canonical name of a short form ("Iecava") is a judgement call; the code is not
+
+
+# (stem, text accuracy, table cell accuracies, date P/R, target P/R, municipality P/R), floors
+EXPECTED = {
+    "plan_text": (0.99, [0.95, 0.95], (0.95, 0.95), (0.95, 0.95), (0.95, 0.95)),
+    "plan_scan": (0.90, [0.25, 0.4], (0.95, 0.85), (0.4, 0.4), (0.95, 0.95)),
+    "plan_nounicode": (0.90, [0.8, 0.45], (0.95, 0.95), (0.4, 0.35), (0.95, 0.95)),
+    "plan_nodiacritics": (0.90, [0.65, 0.9], (0.95, 0.95), (0.95, 0.95), (0.95, 0.95)),
+    "kpi_multipage": (0.99, [0.99], (0.95, 0.95), (0.99, 0.99), (1.0, 1.0)),
+    "stop47_list": (0.99, [], (0.95, 0.95), (1.0, 1.0), (0.95, 0.95)),
+    "notice_ocr_eng": (0.85, [], (0.95, 0.95), (1.0, 1.0), (0.95, 0.95)),
+}
+
+
+def _at_least(got: tuple[float, ...], floor: tuple[float, ...]) -> bool:
+    return all(g >= f for g, f in zip(got, floor))
+
+
+@pytest.mark.ocr
+@pytest.mark.parametrize("stem", sorted(EXPECTED))
+def test_document_against_gold(ingested: dict, stem: str) -> None:
+    text, tables, dates, targets, places = EXPECTED[stem]
+    assert text_score(ingested, stem) >= text
+    got_tables = table_scores(ingested, stem)
+    assert len(got_tables) == len(tables) and _at_least(tuple(got_tables), tuple(tables)), got_tables
+    assert _at_least(entity_scores(ingested, stem, "dates", DATE_KEYS), dates)
+    assert _at_least(entity_scores(ingested, stem, "targets", TARGET_KEYS), targets)
+    assert _at_least(entity_scores(ingested, stem, "municipalities", MUNI_KEYS), places)
+
+
+def test_kpi_multipage_is_one_stitched_table(ingested: dict) -> None:
+    """Seed-002-like KPI table over 3 pages: one table_id, header once, split row rejoined."""
+    tables = _of(ingested["tables"], ingested, "kpi_multipage")
+    assert len(tables) == 1
+    [table] = tables.itertuples()
+    assert (table.page_first, table.page_last) == (1, 3)
+    cells = _of(ingested["table_cells"], ingested, "kpi_multipage")
+    assert cells[cells["is_header"]]["row"].unique().tolist() == [0]
+    assert (cells["text"] == "Rādītājs").sum() == 1
+    assert sorted(cells["page_no"].unique()) == [1, 2, 3]
+
+
+def test_plan_nounicode_pages_were_ocrd(ingested: dict) -> None:
+    pages = _of(ingested["pages"], ingested, "plan_nounicode")
+    assert (pages["method"] == "ocr").all()
+    assert pages["triage"].str.contains("cid").all()
+    assert (pages["ocr_confidence"] > 70).all()
+
+
+def test_running_header_and_page_numbers_dropped_from_text(ingested: dict) -> None:
+    pages = _of(ingested["pages"], ingested, "kpi_multipage")
+    assert not pages["text"].str.contains("Veselības ministrijas darbības stratēģija").any()
+    assert pages["text_raw"].str.contains("Veselības ministrijas darbības stratēģija").all()
+
+
+def test_reingest_changes_nothing(fixture_pdf: Path, tmp_path: Path) -> None:
+    path = fixture_pdf / "plan_text.pdf"
+    first = ingest_file(path, tmp_path)
+    again = ingest_file(path, tmp_path)
+    forced = ingest_file(path, tmp_path, force=True)
+    assert (first.status, again.status, forced.status) == ("ok", "cached", "ok")
+    assert first.counts == again.counts == forced.counts
+    assert len(pd.read_parquet(tmp_path / "pages")) == 2

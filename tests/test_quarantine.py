@@ -48,8 +48,9 @@ def _bomb(path: Path) -> Path:
     pdf = pikepdf.new()
     pdf.add_blank_page(page_size=(595, 842))
     image = pikepdf.Stream(pdf, zlib.compress(b"\0" * 1024))
-    image.update(Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Image, Width=60000, Height=60000,
-                 ColorSpace=pikepdf.Name.DeviceGray, BitsPerComponent=8, Filter=pikepdf.Name.FlateDecode)
+    image.update({"/Type": pikepdf.Name.XObject, "/Subtype": pikepdf.Name.Image, "/Width": 60000,
+                  "/Height": 60000, "/ColorSpace": pikepdf.Name.DeviceGray, "/BitsPerComponent": 8,
+                  "/Filter": pikepdf.Name.FlateDecode})
     page = pdf.pages[0]
     page.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=image))
     page.Contents = pikepdf.Stream(pdf, b"q 595 0 0 842 0 0 cm /Im0 Do Q")
