@@ -35,7 +35,7 @@ LATVIAN_MARKED = set("āčēģīķļņšūžĀČĒĢĪĶĻŅŠŪŽ")
 PROTECTED = re.compile(r"(?i)^(https?://|www\.)|@.*\.|\.(lv|com|eu|org|gov)$")
 FTFY = ftfy.TextFixerConfig(
     uncurl_quotes=False, fix_line_breaks=False, fix_latin_ligatures=False,
-    fix_character_width=False, normalization="NFC", explain=False,
+    fix_character_width=False, normalization=None, explain=False,
 )
 # Spacing and combining marks that PDF text layers leave beside their letter.
 SPACING_MARKS = {"¯": "\u0304", "ˉ": "\u0304", "ˇ": "\u030c", "¸": "\u0327", "˛": "\u0328", "ʼ": "\u0326"}

@@ -1,0 +1,80 @@
+"""The repair engine: each damage channel, identity on good text, protected tokens."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.repair import repair_text
+from pipeline.textnorm import fold
+from scoring import word_accuracy
+
+CLEAN = "Pašvaldību sadarbības projekts nodrošina mācību pārtraukšanas prevencijas sistēmas izstrādi."
+
+
+def repaired(text: str) -> str:
+    return repair_text(text)[0]
+
+
+@pytest.mark.parametrize("codec", ["sloppy-windows-1252", "latin-1"])
+def test_utf8_read_as_single_byte_code_page(codec: str) -> None:
+    import ftfy.bad_codecs  # noqa: F401  registers the sloppy codecs browsers and Office use
+
+    mangled = CLEAN.encode("utf-8").decode(codec)
+    text, changes = repair_text(mangled)
+    assert text == CLEAN
+    assert {c.kind for c in changes} == {"mojibake"}
+
+
+def test_windows_1257_read_as_cp1252() -> None:
+    mangled = CLEAN.encode("cp1257").decode("cp1252")  # "Paðvaldîbu" family, ftfy leaves it
+    assert "ð" in mangled
+    text, changes = repair_text(mangled)
+    assert word_accuracy(CLEAN, text) >= 0.9
+    assert "mojibake" in {c.kind for c in changes}
+
+
+def test_detached_and_comma_below_marks() -> None:
+    text, changes = repair_text("pa¯rskats un k\u0326ilava, a\u0304rsts")
+    assert text == "pārskats un ķilava, ārsts"
+    assert {c.kind for c in changes} == {"diacritic_mark"}
+
+
+def test_seed_001_ocr_confusions(seeds_dir: Path) -> None:
+    """PuMPuRS notice read with a non-Latvian OCR model."""
+    text = repaired("sistémas pilnveide, nodro$inats, struktiira, paSvaldibas un ka arT")
+    assert text == "sistēmas pilnveide, nodrošināts, struktūra, pašvaldības un kā arī"
+
+
+def test_folded_text_restored() -> None:
+    gold = "Pašvaldību mācību iestādes sniedz atbalstu bērniem un ģimenēm visā novadā."
+    # "visa novada" vs "visā novadā" needs sentence context the lexicon does not have
+    assert word_accuracy(gold, repaired(fold(gold))) >= 0.8
+
+
+def test_correct_text_is_never_changed(seeds_dir: Path) -> None:
+    text = (seeds_dir / "002_83f27015ef96de0a.txt").read_text(encoding="utf-8")
+    lines = text.split("\n")[:400]
+    out, changes = repair_text("\n".join(lines))
+    assert word_accuracy("\n".join(lines), out) >= 0.999, changes[:10]
+
+
+def test_protected_tokens() -> None:
+    text = "Raksti uz info@spkc.gov.lv vai https://www.vm.gov.lv, MK Nr.460 ESF SAM 9.2.4.1. PMP"
+    assert repaired(text) == text
+
+
+def test_line_structure_kept(seeds_dir: Path) -> None:
+    text = (seeds_dir / "001_d148a11e8d3e0fa9.txt").read_text(encoding="utf-8")
+    out = repaired(text)
+    assert out.count("\n") == text.count("\n")
+    assert word_accuracy(text, out) < 0.9  # it did change things
+
+
+def test_corpus_slice_threshold() -> None:
+    corpus = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "lvtb-dev.sentences.txt"
+    if not corpus.exists():
+        pytest.skip("../shared/corpora is not next to this checkout")
+    gold = "\n".join(corpus.read_text(encoding="utf-8").splitlines()[:150])
+    assert word_accuracy(gold, repaired(fold(gold))) >= 0.88
+    assert word_accuracy(gold, repaired(gold)) >= 0.999
