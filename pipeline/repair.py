@@ -28,6 +28,7 @@ from .textnorm import fold
 
 TOKEN = re.compile(r"\S+")
 INNER_SPLIT = re.compile(r"[^\W\d_]-[^\W\d_]|\d\.[^\W\d_]{3,}")
+SENTENCE_OPENERS = ".!?:;•-–—(\"“„«"
 DAY_BEFORE = re.compile(r"(?<![\d.])\d{1,2}\. ?$")
 LETTER_RUN = re.compile(r"[^\W\d_$§&€@]{3,}|[^\W\d_][^\W\d_$§&€@]*(?:[$§&€@][^\W\d_]*)+")
 EDGE_PUNCT = "\"'“”„«»()[]{}.,;:!?…–—-/*"
@@ -139,7 +140,7 @@ def _split(line: str, offset: int) -> list[_Token]:
     tokens = []
     for m in TOKEN.finditer(line):
         raw = m.group(0)
-        if INNER_SPLIT.search(raw.strip(EDGE_PUNCT)):
+        if INNER_SPLIT.search(raw.strip(EDGE_PUNCT)) and not PROTECTED.search(raw):
             tokens.extend(
                 _Token(offset + m.start() + p.start(), offset + m.start() + p.end(), "", p.group(0), "")
                 for p in LETTER_RUN.finditer(raw)
@@ -197,11 +198,13 @@ def _consistent(variant: str, form: str) -> bool:
     )
 
 
-def _with_case(form: str, core: str) -> str:
+def _with_case(form: str, core: str, sentence_start: bool = True) -> str:
+    """The core's capitalisation on the chosen form. A capital that was an OCR look-alike of a
+    small letter ("Skiet" for "šķiet") stays small inside a sentence."""
     letters = [c for c in core if c.isalpha()]
     if len(letters) > 1 and all(c.isupper() for c in letters):
         return form.upper()
-    if core[:1].isupper():
+    if core[:1].isupper() and (sentence_start or core[:1].lower() == form[:1]):
         return form[:1].upper() + form[1:]
     return form
 
@@ -310,6 +313,14 @@ def _fix_phrases(text: str, r: Rules, out: list[Repair]) -> str:
     return text
 
 
+def _opens_sentence(lines: list[str], n: int, start: int) -> bool:
+    before = lines[n][:start].rstrip()
+    if not before:
+        previous = lines[n - 1].rstrip() if n else ""
+        return not previous or previous[-1] in SENTENCE_OPENERS
+    return before[-1] in SENTENCE_OPENERS
+
+
 def _fix_words(text: str, out: list[Repair]) -> str:
     r, lex = rules(), get_lexicon()
     lines = text.split("\n")
@@ -327,7 +338,7 @@ def _fix_words(text: str, out: list[Repair]) -> str:
                 after_day = bool(DAY_BEFORE.search(line[:start]))
                 choice = _choose(token, previous, lex, r, folded_text, after_day)
                 if choice:
-                    new_core = _with_case(choice.form, token.core)
+                    new_core = _with_case(choice.form, token.core, _opens_sentence(lines, n, start))
                     out.append(Repair(token.core, new_core, choice.kind, round(choice.share, 3),
                                       token.start + len(token.lead)))
                     pieces.append(line[cursor:start] + token.lead + new_core + token.trail)
