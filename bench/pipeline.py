@@ -32,6 +32,7 @@ from pipeline.components import Config
 from pipeline.ingest import ingest_file
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # no network here
 PROSE = (
     "Pašvaldību sadarbības projekta ietvaros līdz 2027. gada 31. decembrim jāsasniedz vismaz 60% "
     "iedzīvotāju apmierinātība ar pakalpojumiem Kuldīgas novadā un Jelgavā. "
@@ -124,6 +125,8 @@ def scaling(work: Path, n_docs: int) -> tuple[float, float]:
     from flows.ingest import run_flow
 
     docs = [make_pdf(work / f"scale-{i}.pdf", 6 + i % 2) for i in range(n_docs)]
+    # start the (ephemeral) Prefect API before timing, so neither run pays for it
+    run_flow([make_pdf(work / "warm.pdf", 1)], work / "out-warm", "thread", workers=1, force=True)
     times = []
     for workers in (1, 2):
         start = time.perf_counter()

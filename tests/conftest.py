@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures"
 SHARED = ROOT.parent / "shared"
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # the test server has no network
 
 
 @pytest.fixture(scope="session")
