@@ -7,7 +7,10 @@ deleting the outputs makes them be produced again.
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -146,8 +149,38 @@ def task_runner(runner: str, address: str | None = None, workers: int = 2) -> An
     raise ValueError(f"unknown runner {runner!r} (thread or dask)")
 
 
+@contextlib.contextmanager
+def shared_api() -> Iterator[None]:
+    """One Prefect API for the flow and all its Dask workers.
+
+    Worker processes see only the environment they inherit, not this process's settings: with
+    no ``PREFECT_API_URL`` there each would start its own temporary server, paying seconds for
+    it and recording its task runs apart from the flow's. So export the API this process uses,
+    starting Prefect's temporary server first if there is none (it stops when the process exits).
+    """
+    from prefect.server.api.server import SubprocessASGIServer
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    url = PREFECT_API_URL.value()
+    if not url:
+        server = SubprocessASGIServer()
+        server.start()
+        url = server.api_url
+    saved = os.environ.get("PREFECT_API_URL")
+    os.environ["PREFECT_API_URL"] = url
+    try:
+        with temporary_settings(updates={PREFECT_API_URL: url}):
+            yield
+    finally:
+        if saved is None:
+            os.environ.pop("PREFECT_API_URL", None)
+        else:
+            os.environ["PREFECT_API_URL"] = saved
+
+
 def run_flow(paths: list[Path], out: Path, runner: str, address: str | None = None,
              workers: int = 2, **params: Any) -> list[dict[str, Any]]:
     """Run ``ingest_folder`` once with the chosen task runner (used by ``lvingest ingest --runner``)."""
     flow_with_runner = ingest_folder.with_options(task_runner=task_runner(runner, address, workers))
-    return flow_with_runner(inbox=[str(p) for p in paths], out=str(out), **params)
+    with shared_api() if runner == "dask" else contextlib.nullcontext():
+        return flow_with_runner(inbox=[str(p) for p in paths], out=str(out), **params)

@@ -25,13 +25,13 @@ def inbox(fixture_pdf: Path, broken_dir: Path, tmp_path: Path) -> Path:
     return folder
 
 
-def api_post(path: str, body: dict) -> list[dict]:
+def api_post(path: str, body: dict, api: str | None = None) -> list[dict]:
     """Ask the test server directly: prefect 3.8.8's sync client sends nulls its server rejects."""
     import httpx
     from prefect.settings import PREFECT_API_URL
 
     body = {"limit": 50, "offset": 0, **body}
-    response = httpx.post(PREFECT_API_URL.value() + path, json=body, timeout=30)
+    response = httpx.post((api or PREFECT_API_URL.value()) + path, json=body, timeout=30)
     response.raise_for_status()
     return response.json()
 
@@ -84,12 +84,22 @@ def test_rerun_is_cached_and_changes_nothing(inbox: Path, tmp_path: Path) -> Non
 
 
 def test_dask_runner_gives_the_same_outputs(inbox: Path, tmp_path: Path) -> None:
+    """Also with no API configured (``lvingest ingest --runner dask`` on a laptop): the task runs
+    of the workers are recorded with the flow run on its temporary server."""
+    from prefect.server.api.server import SubprocessASGIServer
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
     from flows.ingest import run_flow
 
     files = discover([inbox])
-    rows = run_flow(files, tmp_path / "dask", "dask", workers=2)
+    with temporary_settings(restore_defaults={PREFECT_API_URL}):
+        rows = run_flow(files, tmp_path / "dask", "dask", workers=2)
     assert len(rows) == 3
     assert_same(snapshot(tmp_path / "dask"), library_run(inbox, tmp_path / "lib"))
+    api = SubprocessASGIServer().api_url
+    [flow_run] = api_post("/flow_runs/filter", {"sort": "START_TIME_DESC", "limit": 1}, api)
+    runs = api_post("/task_runs/filter", {"flow_runs": {"id": {"any_": [flow_run["id"]]}}}, api)
+    assert sorted(r["state"]["name"] for r in runs) == ["Completed"] * 3
 
 
 def test_serve_runs_scheduled_deployment(inbox: Path, tmp_path: Path) -> None:
