@@ -11,7 +11,7 @@ from pathlib import Path
 
 from prefect.deployments.runner import RunnerDeployment
 
-from .ingest import ingest_folder
+from .ingest import ingest_folder, set_ocr_limit
 
 
 def build_deployment(
@@ -28,8 +28,11 @@ def build_deployment(
     )
 
 
-def serve(inbox: Path, out: Path, cron: str, name: str = "lvingest-inbox") -> None:
+def serve(inbox: Path, out: Path, cron: str, name: str = "lvingest-inbox",
+          ocr_limit: int | None = None) -> None:
     from prefect import serve as prefect_serve
 
     inbox.mkdir(parents=True, exist_ok=True)
+    if ocr_limit is not None:
+        set_ocr_limit(ocr_limit)
     prefect_serve(build_deployment(inbox, out, cron, name))

@@ -178,9 +178,25 @@ def shared_api() -> Iterator[None]:
             os.environ["PREFECT_API_URL"] = saved
 
 
+def set_ocr_limit(limit: int) -> None:
+    """Cap documents in work at once across every worker on this Prefect server (tag limit).
+
+    The limit lives on the server, so it holds for all runs and workers until changed; it is
+    the same as ``prefect concurrency-limit create lvingest-ocr N``.
+    """
+    from prefect import get_client
+
+    if limit < 1:
+        raise ValueError(f"OCR concurrency limit must be at least 1, not {limit}")
+    with get_client(sync_client=True) as client:
+        client.create_concurrency_limit(tag=OCR_TAG, concurrency_limit=limit)
+
+
 def run_flow(paths: list[Path], out: Path, runner: str, address: str | None = None,
-             workers: int = 2, **params: Any) -> list[dict[str, Any]]:
+             workers: int = 2, ocr_limit: int | None = None, **params: Any) -> list[dict[str, Any]]:
     """Run ``ingest_folder`` once with the chosen task runner (used by ``lvingest ingest --runner``)."""
     flow_with_runner = ingest_folder.with_options(task_runner=task_runner(runner, address, workers))
     with shared_api() if runner == "dask" else contextlib.nullcontext():
+        if ocr_limit is not None:
+            set_ocr_limit(ocr_limit)
         return flow_with_runner(inbox=[str(p) for p in paths], out=str(out), **params)

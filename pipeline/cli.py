@@ -60,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="scheduler of a running Dask cluster (default: start a LocalCluster)")
     ingest.add_argument("--workers", type=int, default=2,
                         help="documents at once with --runner thread|dask (default: 2)")
+    _add_ocr_limit(ingest)
     ingest.set_defaults(func=cmd_ingest)
 
     rep = sub.add_parser(
@@ -96,6 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--out", type=Path, default=Path("outputs"), help="output folder (default: outputs)")
     serve.add_argument("--cron", default="*/15 * * * *", help='schedule (default: "*/15 * * * *")')
     serve.add_argument("--name", default="lvingest-inbox", help="deployment name (default: lvingest-inbox)")
+    _add_ocr_limit(serve)
     serve.set_defaults(func=cmd_serve)
     return parser
 
@@ -131,23 +133,31 @@ def _print_summary(outcomes: list[Outcome], out: Path) -> None:
           f"municipalities, repairs; quarantine/)")
 
 
+def _add_ocr_limit(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--ocr-limit", type=int, default=None, metavar="N",
+                        help="set the Prefect tag concurrency limit lvingest-ocr to N: at most N "
+                             "documents in work at once across all workers of the server")
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     from .progress import PageProgress
 
+    if args.ocr_limit is not None and args.runner == "local":
+        print("lvingest ingest: --ocr-limit needs --runner thread or dask", file=sys.stderr)
+        return ExitCode.usage
     files = discover(args.paths)
     config = _config(args)
     if args.runner != "local":
         outcomes = _ingest_with_prefect(args, files)
-        _print_summary(outcomes, args.out)
-        return ExitCode.input_failed if any(o.status in ("failed", "partial") for o in outcomes) else ExitCode.ok
-    outcomes = []
-    with PageProgress(enabled=not args.no_progress) as progress:
-        for path in files:
-            progress.describe(path.name)
-            outcomes.append(
-                ingest_file(path, args.out, config, force=args.force,
-                            on_page=progress.page_done, on_total=progress.add_total)
-            )
+    else:
+        outcomes = []
+        with PageProgress(enabled=not args.no_progress) as progress:
+            for path in files:
+                progress.describe(path.name)
+                outcomes.append(
+                    ingest_file(path, args.out, config, force=args.force,
+                                on_page=progress.page_done, on_total=progress.add_total)
+                )
     _print_summary(outcomes, args.out)
     bad = any(o.status in ("failed", "partial") for o in outcomes)
     return ExitCode.input_failed if bad else ExitCode.ok
@@ -156,7 +166,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def _ingest_with_prefect(args: argparse.Namespace, files: list[Path]) -> list[Outcome]:
     from flows.ingest import run_flow
 
-    rows = run_flow(files, args.out, args.runner, args.dask_address, args.workers,
+    rows = run_flow(files, args.out, args.runner, args.dask_address, args.workers, args.ocr_limit,
                     dpi=args.dpi, ocr_lang=args.ocr_lang, page_jobs=args.jobs, force=args.force)
     status = {row["path"]: row["status"] for row in rows}
     return [stored_outcome(args.out, f, file_identity(f), status[str(f)]) for f in files]
@@ -213,7 +223,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from flows.deploy import serve
 
-    serve(inbox=args.inbox, out=args.out, cron=args.cron, name=args.name)
+    serve(inbox=args.inbox, out=args.out, cron=args.cron, name=args.name, ocr_limit=args.ocr_limit)
     return ExitCode.ok
 
 

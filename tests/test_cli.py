@@ -26,8 +26,12 @@ def test_help_everywhere(command: str) -> None:
     assert "exit codes: 0 ok" in result.stdout
 
 
-def test_bad_arguments_exit_2() -> None:
+def test_bad_arguments_exit_2(fixture_pdf: Path) -> None:
     assert run(["ingest"]).returncode == ExitCode.usage
+    # a Prefect concurrency limit means nothing to a run without Prefect
+    result = run(["ingest", str(fixture_pdf), "--ocr-limit", "1"])
+    assert result.returncode == ExitCode.usage
+    assert "--ocr-limit needs --runner" in result.stderr
 
 
 def test_no_input_exit_5(tmp_path: Path) -> None:

@@ -83,6 +83,30 @@ def test_rerun_is_cached_and_changes_nothing(inbox: Path, tmp_path: Path) -> Non
     assert sorted(r["state"]["name"] for r in runs) == ["Cached"] * 3
 
 
+def test_ocr_limit_runs_documents_one_at_a_time(inbox: Path, tmp_path: Path) -> None:
+    from datetime import datetime
+
+    from prefect import get_client
+
+    from flows.ingest import OCR_TAG, run_flow
+
+    files = [inbox / name for name in FILES]
+    try:
+        rows = run_flow(files, tmp_path / "out", "thread", workers=2, ocr_limit=1)
+        with get_client(sync_client=True) as client:
+            assert client.read_concurrency_limit_by_tag(OCR_TAG).concurrency_limit == 1
+    finally:
+        with get_client(sync_client=True) as client:
+            client.delete_concurrency_limit_by_tag(OCR_TAG)
+    assert [r["status"] for r in rows] == ["ok", "ok"]
+    [flow_run] = api_post("/flow_runs/filter", {"sort": "START_TIME_DESC", "limit": 1})
+    runs = api_post("/task_runs/filter", {"flow_runs": {"id": {"any_": [flow_run["id"]]}}})
+    spans = sorted((datetime.fromisoformat(r["start_time"]), datetime.fromisoformat(r["end_time"]))
+                   for r in runs)
+    assert len(spans) == 2
+    assert spans[0][1] <= spans[1][0], f"documents overlapped under a limit of 1: {spans}"
+
+
 def test_dask_runner_gives_the_same_outputs(inbox: Path, tmp_path: Path) -> None:
     """Also with no API configured (``lvingest ingest --runner dask`` on a laptop): the task runs
     of the workers are recorded with the flow run on its temporary server."""
