@@ -46,6 +46,18 @@ DETACHED = re.compile(r"([A-Za-z]) ?([¯ˉˇ¸˛\u0304\u030c\u0327\u0326\u0312])
 
 
 @dataclass(frozen=True)
+class Context:
+    """Neighbour rules for text typed without diacritics (see ``_context`` in the rules file)."""
+
+    after_comma_only: dict[str, str]
+    before_punctuation: dict[str, str]
+    agreement: list[tuple[str, str, str]]
+    plural_words: dict[str, str]
+    plural_endings: tuple[str, ...]
+    plural_except: frozenset[str]
+
+
+@dataclass(frozen=True)
 class Rules:
     mojibake_marks: frozenset[str]
     confusions: dict[str, list[str]]
@@ -62,6 +74,7 @@ class Rules:
     folded_min_restorable_share: float
     phrases: dict[str, str]
     min_log_freq_in_marked_text: float
+    context: Context
 
 
 @functools.cache
@@ -83,6 +96,14 @@ def rules() -> Rules:
         folded_min_restorable_share=data["folded_text_min_restorable_share"],
         phrases=data["phrases"],
         min_log_freq_in_marked_text=math.log(data["min_freq_in_marked_text"]),
+        context=Context(
+            after_comma_only=data["context"]["after_comma_only"],
+            before_punctuation=data["context"]["before_punctuation"],
+            agreement=[tuple(rule) for rule in data["context"]["agreement"]],
+            plural_words=data["context"]["before_feminine_plural"]["words"],
+            plural_endings=tuple(data["context"]["before_feminine_plural"]["endings"]),
+            plural_except=frozenset(data["context"]["before_feminine_plural"]["except"]),
+        ),
     )
 
 
@@ -257,7 +278,9 @@ def _choose(
         return None  # a known word, or one already written with diacritics: not ours to judge
     found = _candidates(core, lex, r)
     if not found:
-        return None
+        # outside the lexicon: in folded text, the letter-window model's guess
+        guess = lex.guess_marks(low) if folded_text and low.isalpha() and low == fold(low) else low
+        return _Choice(guess, 0.0, "diacritic_restore", 0.5) if guess != low else None
     # no locative after a preposition, nor after a day number ("12. jūlija", not "12. jūlijā")
     after_preposition = after_day or any(p in r.prepositions for p in previous[-r.preposition_window :])
     scored = {}
@@ -321,6 +344,30 @@ def _opens_sentence(lines: list[str], n: int, start: int) -> bool:
     return before[-1] in SENTENCE_OPENERS
 
 
+def _in_context(form: str, before: _Neighbour, trail: str, next_core: str, lex: Lexicon, r: Rules) -> str:
+    """The form the neighbouring words call for, in text typed without diacritics."""
+    c = r.context
+    if form in c.after_comma_only and "," not in before.trail:
+        return c.after_comma_only[form]
+    if form in c.before_punctuation and trail and trail[0] in ",.!?;:":
+        return c.before_punctuation[form]
+    for after, ending, replacement in c.agreement:
+        if before.form.endswith(after) and form.endswith(ending):
+            candidate = form[: -len(ending)] + replacement
+            if lex.frequencies([candidate])[candidate] > 0:
+                return candidate
+    following = fold(next_core.lower())
+    if form in c.plural_words and following.endswith(c.plural_endings) and following not in c.plural_except:
+        return c.plural_words[form]
+    return form
+
+
+@dataclass(slots=True)
+class _Neighbour:
+    form: str = ""  # the previous word as repaired, lower case
+    trail: str = "."  # its trailing punctuation; the text's start counts as a sentence end
+
+
 def _fix_words(text: str, out: list[Repair]) -> str:
     r, lex = rules(), get_lexicon()
     lines = text.split("\n")
@@ -329,23 +376,32 @@ def _fix_words(text: str, out: list[Repair]) -> str:
     all_tokens = [t for tokens in per_line for t in tokens]
     folded_text = _is_folded_text(all_tokens, lex, r)
     previous: list[str] = []
+    before = _Neighbour()
     for n, tokens in enumerate(per_line):
         line = lines[n]
         pieces, cursor = [], 0
-        for token in tokens:
+        for k, token in enumerate(tokens):
             start = token.start - offsets[n]
-            if token.core and not _protected(token.core):
-                after_day = bool(DAY_BEFORE.search(line[:start]))
-                choice = _choose(token, previous, lex, r, folded_text, after_day)
-                if choice:
-                    new_core = _with_case(choice.form, token.core, _opens_sentence(lines, n, start))
-                    out.append(Repair(token.core, new_core, choice.kind, round(choice.share, 3),
-                                      token.start + len(token.lead)))
-                    pieces.append(line[cursor:start] + token.lead + new_core + token.trail)
-                    cursor = token.end - offsets[n]
-                    previous.append(fold(choice.form))
-                    continue
-            previous.append(fold(token.core.lower()))
+            if not token.core or _protected(token.core):
+                previous.append(fold(token.core.lower()))
+                before = _Neighbour(token.core.lower(), token.trail)
+                continue
+            after_day = bool(DAY_BEFORE.search(line[:start]))
+            choice = _choose(token, previous, lex, r, folded_text, after_day)
+            form = choice.form if choice else token.core.lower()
+            if folded_text:
+                next_core = tokens[k + 1].core if k + 1 < len(tokens) else ""
+                in_context = _in_context(form, before, token.trail, next_core, lex, r)
+                if in_context != form:
+                    form, choice = in_context, _Choice(in_context, 0.0, "diacritic_restore", 0.8)
+            before = _Neighbour(form, token.trail)
+            previous.append(fold(form))
+            if choice:
+                new_core = _with_case(choice.form, token.core, _opens_sentence(lines, n, start))
+                out.append(Repair(token.core, new_core, choice.kind, round(choice.share, 3),
+                                  token.start + len(token.lead)))
+                pieces.append(line[cursor:start] + token.lead + new_core + token.trail)
+                cursor = token.end - offsets[n]
         pieces.append(line[cursor:])
         lines[n] = "".join(pieces)
     text = "\n".join(lines)

@@ -17,6 +17,14 @@ def test_inflected_forms_and_frequencies() -> None:
     assert [f for f, _ in forms][:2] == ["pašvaldības", "pašvaldībās"]
 
 
+def test_letter_windows_guess_marks_of_unknown_words() -> None:
+    lex = lexicon.get_lexicon()
+    assert lex.frequencies(["apturēšanu"])["apturēšanu"] == 0.0  # outside the lexicon ...
+    assert lex.guess_marks("apturesanu") == "apturēšanu"  # ... yet its letters are guessed
+    assert lex.guess_marks("zemkruts") == "zemkrūts"
+    assert lex.guess_marks("hennessy") == "hennessy"  # nothing Latvian about it
+
+
 def test_ratios_tell_latvian_from_garbage() -> None:
     assert lexicon.known_ratio("Nacionālā veselīgo pašvaldību tīkla darba plāns") == 1.0
     assert lexicon.folded_ratio("Nacionala veseligo pasvaldibu tikla darba plans") == 1.0
