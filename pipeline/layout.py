@@ -17,6 +17,7 @@ from collections.abc import Hashable, Iterator
 from dataclasses import dataclass
 
 from .document import Line, Page, Ruling, Word
+from .geometry import Box
 from .textnorm import clean_text, strip_marks
 
 BAND = 0.12  # share of the page height at the top and bottom where running lines live
@@ -46,28 +47,17 @@ _NON_WORD = re.compile(r"[^\w#]+")
 
 
 @dataclass(slots=True)
-class _Box:
-    """A word in deskewed coordinates: geometry is decided on these, lines keep the word."""
-
-    word: Word
-    x0: float
-    x1: float
-    top: float
-    bottom: float
-
-
-@dataclass(slots=True)
 class _Row:
     """Words on one visual line across the whole page width, left to right."""
 
-    boxes: list[_Box]
+    boxes: list[Box]
     x0: float
     x1: float
     top: float
     bottom: float
 
     @classmethod
-    def of(cls, boxes: list[_Box]) -> _Row:
+    def of(cls, boxes: list[Box]) -> _Row:
         boxes = sorted(boxes, key=lambda b: b.x0)
         return cls(
             boxes,
@@ -138,7 +128,7 @@ def build_lines(page: Page) -> list[Line]:
     chained = _chain_rows(words, height, reach=max(w.height for w in words))
     slope = _skew(chained)
     rows = sorted(
-        (_Row.of([_deskew(w, slope) for w in row]) for row in chained), key=lambda r: r.centre
+        (_Row.of([Box.of(w).deskew(slope) for w in row]) for row in chained), key=lambda r: r.centre
     )
     regions = _regions(rows, _gutters(rows, GUTTER_WIDTH * height), page.height, height)
     units = list(_reading_order(rows, regions, page.rulings))
@@ -263,13 +253,6 @@ def _skew(rows: list[list[Word]]) -> float:
     return max(-MAX_SKEW, min(MAX_SKEW, statistics.median(slopes)))
 
 
-def _deskew(word: Word, slope: float) -> _Box:
-    """Rotate the word's centre back by the page skew (small-angle), keeping its size."""
-    cx, cy = (word.x0 + word.x1) / 2, (word.top + word.bottom) / 2
-    dx, dy = slope * cy, -slope * cx
-    return _Box(word, word.x0 + dx, word.x1 + dx, word.top + dy, word.bottom + dy)
-
-
 def _gutters(rows: list[_Row], min_width: float) -> list[_Channel]:
     """Whitespace strips at least ``min_width`` wide with words on both sides for several rows.
 
@@ -350,7 +333,7 @@ def _trim_band_rows(rows: list[_Row], gutter: _Channel, page_height: float, heig
 
 def _reading_order(
     rows: list[_Row], regions: list[_Region], rulings: list[Ruling]
-) -> Iterator[tuple[Hashable, list[_Box]]]:
+) -> Iterator[tuple[Hashable, list[Box]]]:
     """(group, boxes) per line in reading order; a group is one flow, column or table."""
     position = 0
     for number, region in enumerate(regions):
@@ -369,13 +352,13 @@ def _reading_order(
         yield ("flow", len(regions)), row.boxes
 
 
-def _stacks(rows: list[_Row], region: _Region) -> list[list[list[_Box]]]:
+def _stacks(rows: list[_Row], region: _Region) -> list[list[list[Box]]]:
     """The region's rows cut at the gutters each row lies beside, grouped into stacks by x."""
     cuts = sorted(g.middle for g in region.gutters)
-    stacks: list[list[list[_Box]]] = [[] for _ in range(len(cuts) + 1)]
+    stacks: list[list[list[Box]]] = [[] for _ in range(len(cuts) + 1)]
     for index in range(region.first, region.last + 1):
         active = sorted(g.middle for g in region.gutters if g.first <= index <= g.last)
-        pieces: dict[int, list[_Box]] = defaultdict(list)
+        pieces: dict[int, list[Box]] = defaultdict(list)
         for box in rows[index].boxes:
             pieces[bisect_left(active, (box.x0 + box.x1) / 2)].append(box)
         for piece in pieces.values():
@@ -384,7 +367,7 @@ def _stacks(rows: list[_Row], region: _Region) -> list[list[list[_Box]]]:
 
 
 def _is_text_columns(
-    stacks: list[list[list[_Box]]], region: _Region, rows: list[_Row], rulings: list[Ruling]
+    stacks: list[list[list[Box]]], region: _Region, rows: list[_Row], rulings: list[Ruling]
 ) -> bool:
     """Two or three stacks of prose with no rule drawn across a gutter: columns, not a table."""
     if not 2 <= len(stacks) <= 3:
@@ -398,7 +381,7 @@ def _is_text_columns(
     return not ruled_across and all(_is_prose(stack) for stack in stacks)
 
 
-def _is_prose(stack: list[list[_Box]]) -> bool:
+def _is_prose(stack: list[list[Box]]) -> bool:
     """Lines of several words, nearly all with letters: what a column of text looks like."""
     if len(stack) < MIN_COLUMN_ROWS:
         return False
@@ -416,7 +399,7 @@ class _Extent:
     x1: float
 
     @classmethod
-    def of(cls, boxes: list[_Box]) -> _Extent:
+    def of(cls, boxes: list[Box]) -> _Extent:
         return cls(
             statistics.median(b.bottom for b in boxes),
             max(max(b.bottom - b.top for b in boxes), 0.1),
@@ -425,7 +408,7 @@ class _Extent:
         )
 
 
-def _into_blocks(units: list[tuple[Hashable, list[_Box]]], height: float) -> list[Line]:
+def _into_blocks(units: list[tuple[Hashable, list[Box]]], height: float) -> list[Line]:
     """Lines numbered into blocks: a new group, a paragraph gap, a size change or a side step.
 
     The paragraph gap is measured against the page's usual line pitch (the lower median of

@@ -30,6 +30,7 @@ from pdfplumber import table as plumb
 from pdfplumber.utils import filter_edges
 
 from .document import Cell, Page, Table, Word
+from .geometry import Box
 from .textnorm import clean_text, match_key
 
 PLUMB = plumb.TableSettings()  # pdfplumber's defaults: snap/join/intersection 3 pt, min edge 3 pt
@@ -52,18 +53,6 @@ DIGIT = re.compile(r"\d")
 LIST_MARKER = re.compile(r"^(?:[•◦▪▫■□●○◆◇►▸‣⁃∙·*–—-]|\(?(?:\d{1,3}|[a-zA-Z]|[ivxIVX]{1,4})[.)])$")
 
 
-@dataclass(slots=True)
-class _Box:
-    """A word in deskewed coordinates; ``line`` is the index of its visual line."""
-
-    word: Word
-    x0: float
-    top: float
-    x1: float
-    bottom: float
-    line: int = -1
-
-
 Interval = tuple[float, float]
 
 
@@ -71,8 +60,8 @@ Interval = tuple[float, float]
 class _Line:
     """Boxes on one visual line across the page, left to right, split into chunks at column gaps."""
 
-    boxes: list[_Box]
-    chunks: list[list[_Box]]
+    boxes: list[Box]
+    chunks: list[list[Box]]
     x0: float
     top: float
     x1: float
@@ -89,7 +78,7 @@ class _Anchor:
     col: int
     rspan: int = 1
     cspan: int = 1
-    boxes: list[_Box] = field(default_factory=list)
+    boxes: list[Box] = field(default_factory=list)
     text: str = ""
 
 
@@ -146,7 +135,7 @@ def _top(t: Table) -> float:
 # --- words and lines ------------------------------------------------------------------------
 
 
-def _boxes(page: Page) -> tuple[list[_Box], float]:
+def _boxes(page: Page) -> tuple[list[Box], float]:
     """Words that can be table content, deskewed, and the page's median word height.
 
     Running headers/footers (the layout's ``running`` lines) are never rows; OCR specks are
@@ -161,13 +150,12 @@ def _boxes(page: Page) -> tuple[list[_Box], float]:
     words = [w for w in words if not _speck(w, height)]
     if not words:
         return [], 0.0
-    boxes = [_Box(w, w.x0, w.top, w.x1, w.bottom) for w in words]
+    boxes = [Box.of(w) for w in words]
     chains = _chains(boxes, height)
     slope = _slope(chains)
     if slope:  # chain again on straightened boxes: across a wide empty cell the drift adds up
         for b in boxes:
-            dx, dy = slope * _cy(b), -slope * (b.x0 + b.x1) / 2
-            b.x0, b.x1, b.top, b.bottom = b.x0 + dx, b.x1 + dx, b.top + dy, b.bottom + dy
+            b.deskew(slope)
         chains = _chains(boxes, height)
     for i, chain in enumerate(chains):
         for b in chain:
@@ -182,30 +170,30 @@ def _speck(w: Word, height: float) -> bool:
     return (len(w.text) == 1 and w.conf < SPECK_CONF) or (w.x1 - w.x0) < 0.15 * height
 
 
-def _chains(boxes: list[_Box], height: float) -> list[list[_Box]]:
+def _chains(boxes: list[Box], height: float) -> list[list[Box]]:
     """Visual lines: each word is linked to its nearest right neighbour whose centre is within
     ``LINE_TOLERANCE`` heights; following the links gives lines that bend with a skewed scan.
 
     Words are bucketed by centre height, so each lookup scans a few short sorted lists.
     """
     tolerance = LINE_TOLERANCE * height
-    buckets: dict[int, list[_Box]] = {}
+    buckets: dict[int, list[Box]] = {}
     for b in boxes:
-        buckets.setdefault(int(_cy(b) // tolerance), []).append(b)
+        buckets.setdefault(int(b.cy // tolerance), []).append(b)
     for bucket in buckets.values():
         bucket.sort(key=lambda b: b.x0)
     starts = {k: [b.x0 for b in v] for k, v in buckets.items()}
-    incoming: dict[int, tuple[float, _Box, _Box]] = {}  # id(right) -> (cost, left, right)
+    incoming: dict[int, tuple[float, Box, Box]] = {}  # id(right) -> (cost, left, right)
     for b in boxes:
-        cy = _cy(b)
-        best: tuple[float, _Box] | None = None
+        cy = b.cy
+        best: tuple[float, Box] | None = None
         for k in (int(cy // tolerance) - 1, int(cy // tolerance), int(cy // tolerance) + 1):
             bucket = buckets.get(k, [])
             for other in bucket[bisect_left(starts.get(k, []), b.x1 - 0.5 * height):]:
                 if best is not None and other.x0 - b.x1 > best[0]:
                     break
-                if other is not b and other.x0 > b.x0 and abs(_cy(other) - cy) <= tolerance:
-                    cost = other.x0 - b.x1 + 4 * abs(_cy(other) - cy)
+                if other is not b and other.x0 > b.x0 and abs(other.cy - cy) <= tolerance:
+                    cost = other.x0 - b.x1 + 4 * abs(other.cy - cy)
                     if best is None or cost < best[0]:
                         best = (cost, other)
         if best is not None:
@@ -224,18 +212,14 @@ def _chains(boxes: list[_Box], height: float) -> list[list[_Box]]:
     return chains
 
 
-def _cy(b: _Box) -> float:
-    return (b.top + b.bottom) / 2
-
-
-def _slope(chains: list[list[_Box]]) -> float:
+def _slope(chains: list[list[Box]]) -> float:
     """Median slope (dy/dx) of long lines; 0 when the page is straight or the estimate is wild."""
     slopes = []
     for chain in chains:
         if len(chain) < 2 or chain[-1].x1 - chain[0].x0 < MIN_SKEW_SPAN:
             continue
         xs = [(b.x0 + b.x1) / 2 for b in chain]
-        ys = [_cy(b) for b in chain]
+        ys = [b.cy for b in chain]
         mx, my = statistics.fmean(xs), statistics.fmean(ys)
         var = sum((x - mx) ** 2 for x in xs)
         if var:
@@ -246,9 +230,9 @@ def _slope(chains: list[list[_Box]]) -> float:
     return slope if 0.001 < abs(slope) < 0.05 else 0.0
 
 
-def _lines(boxes: list[_Box], height: float) -> list[_Line]:
+def _lines(boxes: list[Box], height: float) -> list[_Line]:
     """Boxes grouped by their visual line, top to bottom, each split into chunks at column gaps."""
-    by_line: dict[int, list[_Box]] = {}
+    by_line: dict[int, list[Box]] = {}
     for b in boxes:
         by_line.setdefault(b.line, []).append(b)
     gap = COLUMN_GAP * height
@@ -265,15 +249,15 @@ def _lines(boxes: list[_Box], height: float) -> list[_Line]:
                 ends[-1] = max(ends[-1], b.x1)
         free = [(-math.inf, group[0].x0)] + [(end, nxt[0].x0) for end, nxt in zip(ends, chunks[1:])]
         lines.append(_Line(group, chunks, group[0].x0, min(b.top for b in group), ends[-1],
-                           max(b.bottom for b in group), statistics.median(_cy(b) for b in group),
+                           max(b.bottom for b in group), statistics.median(b.cy for b in group),
                            free + [(ends[-1], math.inf)]))
     lines.sort(key=lambda line: line.middle)
     return lines
 
 
-def _text(boxes: list[_Box]) -> str:
+def _text(boxes: list[Box]) -> str:
     """A cell's words as text: its lines top to bottom, joined with hyphenation repaired."""
-    by_line: dict[int, list[_Box]] = {}
+    by_line: dict[int, list[Box]] = {}
     for b in boxes:
         by_line.setdefault(b.line, []).append(b)
     lines = sorted(by_line.values(), key=lambda group: min(b.top for b in group))
@@ -293,7 +277,7 @@ def _inside(w: Word, box: tuple[float, float, float, float]) -> bool:
 # --- ruled tables -----------------------------------------------------------------------------
 
 
-def _ruled(page: Page, boxes: list[_Box]) -> list[Table]:
+def _ruled(page: Page, boxes: list[Box]) -> list[Table]:
     """Grids from pdfplumber's lattice algorithm on our rulings, filled with our words."""
     edges = [_edge(r.x0, r.top, r.x1, r.bottom, r.is_horizontal) for r in page.rulings]
     edges = plumb.merge_edges(edges, PLUMB.snap_x_tolerance, PLUMB.snap_y_tolerance,
@@ -495,9 +479,9 @@ def _widen_parents(rows: list[dict[int, _Anchor]], bounds: list[float]) -> None:
         top[first] = parent
 
 
-def _line_cells(line: _Line, cuts: list[float]) -> dict[tuple[int, int], list[_Box]]:
+def _line_cells(line: _Line, cuts: list[float]) -> dict[tuple[int, int], list[Box]]:
     """A line's chunks by the (first, last) column they cover; several chunks in one column merge."""
-    cells: dict[tuple[int, int], list[_Box]] = {}
+    cells: dict[tuple[int, int], list[Box]] = {}
     for chunk in line.chunks:
         x0, x1 = chunk[0].x0, max(b.x1 for b in chunk)
         span = (bisect_left(cuts, x0), max(bisect_left(cuts, x0), bisect_left(cuts, x1)))
@@ -509,7 +493,7 @@ def _covering(row: dict[int, _Anchor], col: int) -> _Anchor:
     return next(a for a in row.values() if a.col <= col < a.col + a.cspan)
 
 
-def _continues_row(line: _Line, prev: _Line, cells: dict[tuple[int, int], list[_Box]],
+def _continues_row(line: _Line, prev: _Line, cells: dict[tuple[int, int], list[Box]],
                    row: dict[int, _Anchor], height: float) -> bool:
     if line.middle - prev.middle > ROW_PITCH * height:
         return False
@@ -530,7 +514,7 @@ def _is_table(anchors: list[_Anchor], block: list[_Line], bounds: list[float]) -
     first = [_text(a.boxes) for a in anchors if a.col == 0]
     if n_cols == 2 and first and all(LIST_MARKER.match(t) for t in first):
         return False
-    pieces: list[list[list[_Box]]] = [[] for _ in range(n_cols)]
+    pieces: list[list[list[Box]]] = [[] for _ in range(n_cols)]
     for line in block:
         for (c0, c1), boxes in _line_cells(line, bounds[1:-1]).items():
             if c0 == c1:
