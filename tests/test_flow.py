@@ -84,21 +84,30 @@ def test_rerun_is_cached_and_changes_nothing(inbox: Path, tmp_path: Path) -> Non
 
 
 def test_ocr_limit_runs_documents_one_at_a_time(inbox: Path, tmp_path: Path) -> None:
+    """``lvingest ingest --runner thread --workers 2 --ocr-limit 1`` in its own process, as a
+    data engineer would run it: the limit is set on the server and the documents take turns."""
+    import os
+    import subprocess
+    import sys
     from datetime import datetime
 
     from prefect import get_client
+    from prefect.settings import PREFECT_API_URL
 
-    from flows.ingest import OCR_TAG, run_flow
+    from flows.ingest import OCR_TAG
 
-    files = [inbox / name for name in FILES]
+    env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value()}
+    command = [sys.executable, "-m", "pipeline.cli", "ingest", *[str(inbox / f) for f in FILES],
+               "--out", str(tmp_path / "out"), "--runner", "thread", "--workers", "2",
+               "--ocr-limit", "1", "--no-progress"]
     try:
-        rows = run_flow(files, tmp_path / "out", "thread", workers=2, ocr_limit=1)
+        result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+        assert result.returncode == 0, result.stderr[-2000:]
         with get_client(sync_client=True) as client:
             assert client.read_concurrency_limit_by_tag(OCR_TAG).concurrency_limit == 1
     finally:
         with get_client(sync_client=True) as client:
             client.delete_concurrency_limit_by_tag(OCR_TAG)
-    assert [r["status"] for r in rows] == ["ok", "ok"]
     [flow_run] = api_post("/flow_runs/filter", {"sort": "START_TIME_DESC", "limit": 1})
     runs = api_post("/task_runs/filter", {"flow_runs": {"id": {"any_": [flow_run["id"]]}}})
     spans = sorted((datetime.fromisoformat(r["start_time"]), datetime.fromisoformat(r["end_time"]))
