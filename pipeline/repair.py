@@ -46,7 +46,7 @@ DETACHED = re.compile(r"([A-Za-z]) ?([¯ˉˇ¸˛\u0304\u030c\u0327\u0326\u0312])
 
 
 @dataclass(frozen=True)
-class Context:
+class NeighbourRules:
     """Neighbour rules for text typed without diacritics (see ``_context`` in the rules file)."""
 
     after_comma_only: dict[str, str]
@@ -74,7 +74,7 @@ class Rules:
     folded_min_restorable_share: float
     phrases: dict[str, str]
     min_log_freq_in_marked_text: float
-    context: Context
+    context: NeighbourRules
 
 
 @functools.cache
@@ -96,7 +96,7 @@ def rules() -> Rules:
         folded_min_restorable_share=data["folded_text_min_restorable_share"],
         phrases=data["phrases"],
         min_log_freq_in_marked_text=math.log(data["min_freq_in_marked_text"]),
-        context=Context(
+        context=NeighbourRules(
             after_comma_only=data["context"]["after_comma_only"],
             before_punctuation=data["context"]["before_punctuation"],
             agreement=[tuple(rule) for rule in data["context"]["agreement"]],
