@@ -69,6 +69,7 @@ class Rules:
     prepositions: frozenset[str]
     preposition_window: int
     locative_endings: tuple[str, ...]
+    not_locative: frozenset[str]
     preposition_locative_cost: float
     folded_max_diacritic_share: float
     folded_min_restorable_share: float
@@ -91,6 +92,7 @@ def rules() -> Rules:
         prepositions=frozenset(fold(p) for p in data["prepositions"]),
         preposition_window=data["preposition_window"],
         locative_endings=tuple(data["locative_endings"]),
+        not_locative=frozenset(data["not_locative"]),
         preposition_locative_cost=data["preposition_locative_cost"],
         folded_max_diacritic_share=data["folded_text_max_diacritic_share"],
         folded_min_restorable_share=data["folded_text_min_restorable_share"],
@@ -285,7 +287,8 @@ def _choose(
     after_preposition = after_day or any(p in r.prepositions for p in previous[-r.preposition_window :])
     scored = {}
     for form, (score, kind) in found.items():
-        if after_preposition and form.endswith(r.locative_endings) and fold(form) in {
+        locative = form.endswith(r.locative_endings) and form not in r.not_locative
+        if after_preposition and locative and fold(form) in {
             fold(f) for f in found if f != form and not f.endswith(r.locative_endings)
         }:
             score -= r.preposition_locative_cost

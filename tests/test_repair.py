@@ -59,6 +59,8 @@ def test_folded_text_restored() -> None:
     ("Vai tu nac? Ja, es naku.", "Vai tu nāc? Jā, es nāku."),
     # a definite locative adjective takes a locative noun
     ("Jaunaja gada pasvaldiba stradaja lielaja zale.", "Jaunajā gadā pašvaldība strādāja lielajā zālē."),
+    # no locative after a preposition, but "tā" after one is a genitive of "tas"
+    ("Es to dzirdeju no ta cilveka pie upes.", "Es to dzirdēju no tā cilvēka pie upes."),
     # a demonstrative agrees with the feminine plural after it
     ("Es baidos pazaudet sis attiecibas.", "Es baidos pazaudēt šīs attiecības."),
 ])
