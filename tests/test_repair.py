@@ -83,6 +83,13 @@ def test_correct_text_is_never_changed(seeds_dir: Path) -> None:
     assert word_accuracy("\n".join(lines), out) >= 0.999, changes[:10]
 
 
+def test_lvtb_lav_ocr_rare_plain_words_stay() -> None:
+    # from the LVTB corpus OCR'd with tesseract lav: correct words hunspell-lv lacks, whose
+    # marked look-alikes ("braukuši", "neredzamās") are too rare to prefer in marked text
+    text = "Cikreiz viņa tramvajā braukusi, te nervozi noslaucīja neredzamas drupačas no klēpja."
+    assert repaired(text) == text
+
+
 def test_protected_tokens() -> None:
     text = "Raksti uz info@spkc.gov.lv vai https://www.vm.gov.lv, MK Nr.460 ESF SAM 9.2.4.1. PMP"
     assert repaired(text) == text
