@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 from PIL import Image
 
 from ._exec import tesseract
@@ -11,6 +12,10 @@ from .document import Page, Word
 
 # tesseract reads the vertical rules of a table as "|" words; they are borders, not text
 RULE_GLYPHS = re.compile(r"^[|¦│]+|[|¦│]+$")
+# tesseract's lav model has no "≥"/"≤": it reads them as ">", "<" or "=", so those glyphs are
+# looked at again in the image (a "<=" or ">=" it read in full is left as it is)
+RELATION_GUESSES = re.compile(r"^(?:[<>](?!=)|=$)")
+BAR_SHARE = 0.6  # a row dark across this share of the glyph's width is a bar, not an arm
 
 
 def ocr_page(page: Page, image: Image.Image, dpi: int, lang: str, timeout: float) -> None:
@@ -20,8 +25,12 @@ def ocr_page(page: Page, image: Image.Image, dpi: int, lang: str, timeout: float
     """
     scale = 72.0 / dpi
     found = tesseract.image_to_words(image, lang=lang, timeout=timeout)
+    ink = np.asarray(image.convert("L")) < 128
     for w in found:
         w.text = RULE_GLYPHS.sub("", w.text)
+        if RELATION_GUESSES.match(w.text):
+            relation = _relation(ink, w.left, w.top, w.width / len(w.text), w.height)
+            w.text = (relation or w.text[0]) + w.text[1:]
     found = [w for w in found if w.text]
     page.words = [
         Word(
@@ -39,3 +48,28 @@ def ocr_page(page: Page, image: Image.Image, dpi: int, lang: str, timeout: float
     page.ocr_confidence = (
         sum(w.conf * len(w.text) for w in found) / total if total else 0.0
     )
+
+
+def _relation(ink: np.ndarray, left: int, top: int, width: float, height: int) -> str | None:
+    """"≥" or "≤" if the glyph in this box is a chevron over a bar, else None.
+
+    A bar is a row dark across most of the glyph; "≥"/"≤" have one in their lower third and
+    none above it (an "=" has two). The chevron's point says which: ">" has it on the right.
+    """
+    glyph = ink[top : top + height + 1, left : left + max(int(round(width)), 1)]
+    if glyph.size == 0 or not glyph.any():
+        return None
+    bars = glyph.sum(axis=1) >= BAR_SHARE * glyph.shape[1]
+    third = (2 * glyph.shape[0]) // 3
+    if not bars[third:].any() or bars[:third].any():
+        return None
+    upper = glyph[:third]
+    rows = np.flatnonzero(upper.any(axis=1))
+    if len(rows) < 3:
+        return None
+    columns = np.arange(upper.shape[1])
+
+    def centre(row: int) -> float:
+        return float((columns * upper[row]).sum() / upper[row].sum())
+
+    return "≥" if centre(rows[len(rows) // 2]) > centre(rows[0]) else "≤"
