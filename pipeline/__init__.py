@@ -1,8 +1,8 @@
 """lvingest: ingestion and extraction for Latvian public-sector PDFs.
 
 The library runs without Prefect; ``flows/`` wraps it. Stages, one module each:
-source (file -> pages) -> triage/ocr -> layout -> repair -> table -> dates/targets/municipalities
--> records -> store.
+source (file -> pages) -> triage/ocr -> layout -> repair -> table -> entities (dates, targets,
+municipalities as spaCy components) -> records -> store.
 """
 from importlib.metadata import PackageNotFoundError, version
 

@@ -2,7 +2,7 @@
 
 Each component reads what earlier ones left on the Document and adds its own part; none of them
 touches files except ``read``. The stage logic lives in its own module (layout, repair, table,
-dates, targets, municipalities); a component only wires that module to the Document.
+entities); a component only wires that module to the Document.
 """
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import dates, layout, lexicon, municipalities, repair, table, targets
+from . import dates, entities, layout, lexicon, repair, table, targets
 from .concurrency import ordered_map
 from .document import Document, Page
 from .errors import InputFileError, PageError
@@ -136,45 +136,33 @@ def find_tables(doc: Document, ctx: Context) -> None:
             cell.text = repair.repair_text(cell.text)[0]
 
 
-@component("dates")
-def find_dates(doc: Document, ctx: Context) -> None:
-    head = "\n".join(p.text for p in doc.pages[:2])
-    doc.year_hint = dates.document_year(head)
-    for page in doc.pages:
-        for mention in dates.find_dates(page.text, year_hint=doc.year_hint):
-            mention.page_no = page.page_no
-            doc.dates.append(mention)
-
-
-@component("targets")
-def find_targets(doc: Document, ctx: Context) -> None:
+@component("entities")
+def find_entities(doc: Document, ctx: Context) -> None:
+    """Targets of the tables, then each page through the spaCy entity pipeline (entities.py)."""
+    doc.year_hint = dates.document_year("\n".join(p.text for p in doc.pages[:2]))
     for t in doc.tables:
         found = targets.targets_from_table(t)
         for target in found:
             target.page_no = target.page_no or t.page_first
         doc.targets.extend(found)
     for page in doc.pages:
-        for target in targets.targets_from_text(page.text, year_hint=doc.year_hint):
+        annotated = entities.annotate(page.text, year_hint=doc.year_hint)
+        for span in annotated.spans["dates"]:
+            span._.record.page_no = page.page_no
+            doc.dates.append(span._.record)
+        for target in annotated._.targets:
             target.page_no = page.page_no
             doc.targets.append(target)
-
-
-@component("municipalities")
-def find_municipalities(doc: Document, ctx: Context) -> None:
-    for page in doc.pages:
-        mentions = municipalities.find_municipalities(page.text)
-        for m in mentions:
+        for span in annotated.spans["municipalities"]:
+            m = span._.record
             m.page_no = page.page_no
             if m.list_id:
                 m.list_id = f"p{page.page_no}-{m.list_id}"
-        doc.municipalities.extend(mentions)
-        doc.warnings.extend(
-            f"page {page.page_no}: {w}"
-            for w in municipalities.list_count_warnings(page.text, mentions)
-        )
+            doc.municipalities.append(m)
+        doc.warnings.extend(f"page {page.page_no}: {w}" for w in annotated._.warnings)
 
 
-DEFAULT_PIPELINE = ("read", "layout", "repair", "tables", "dates", "targets", "municipalities")
+DEFAULT_PIPELINE = ("read", "layout", "repair", "tables", "entities")
 
 
 def run(doc: Document, ctx: Context, names: tuple[str, ...] = DEFAULT_PIPELINE) -> Document:

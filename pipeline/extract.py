@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from . import dates, municipalities, repair, targets
+from . import dates, entities, repair
 from .document import DateMention, MunicipalityMention, Target
 
 
@@ -13,10 +13,10 @@ def extract_text(
     """Yield ``("date"|"target"|"municipality", record)``; the year defaults to the text's own."""
     if repair_first:
         text = repair.repair_text(text)[0]
-    year = year or dates.document_year(text)
-    for mention in dates.find_dates(text, year_hint=year):
-        yield "date", mention
-    for target in targets.targets_from_text(text, year_hint=year):
+    doc = entities.annotate(text, year_hint=year or dates.document_year(text))
+    for span in doc.spans["dates"]:
+        yield "date", span._.record
+    for target in doc._.targets:
         yield "target", target
-    for place in municipalities.find_municipalities(text):
-        yield "municipality", place
+    for span in doc.spans["municipalities"]:
+        yield "municipality", span._.record
