@@ -12,7 +12,7 @@ import dataclasses
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
@@ -101,7 +101,7 @@ def report(rows: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-@flow(name="ingest_folder", task_runner=ThreadPoolTaskRunner(max_workers=2))
+@flow(name="ingest_folder")
 def ingest_folder(
     inbox: str | list[str] = "inbox",
     out: str = "outputs",
@@ -109,8 +109,15 @@ def ingest_folder(
     ocr_lang: str = "lav",
     page_jobs: int = 1,
     force: bool = False,
+    runner: Literal["thread", "dask"] = "thread",
+    dask_address: str | None = None,
+    workers: int = 2,
 ) -> list[dict[str, Any]]:
-    """Ingest every PDF below ``inbox`` into ``out``; returns one summary row per document."""
+    """Ingest every PDF below ``inbox`` into ``out``; returns one summary row per document.
+
+    The task runner is a parameter, not fixed on the flow, so a deployment (``lvingest serve
+    --runner dask``) or a single run from the UI can send its documents to a Dask cluster.
+    """
     logger = get_run_logger()
     config = dataclasses.asdict(Config(dpi=dpi, ocr_lang=ocr_lang, jobs=page_jobs))
     config = {k: v for k, v in config.items() if k in ("dpi", "ocr_lang", "jobs")}
@@ -119,9 +126,14 @@ def ingest_folder(
     except NoInputError as exc:  # an empty inbox is the normal state between deliveries
         logger.info("nothing to ingest: %s", exc)
         return []
-    logger.info("ingesting %d PDF files from %s into %s", len(files), inbox, out)
-    futures = [ingest_document.submit(str(f), out, config, force) for f in files]
-    rows = [future.result() for future in futures]
+    logger.info("ingesting %d PDF files from %s into %s (%s runner)", len(files), inbox, out, runner)
+    pool = task_runner(runner, dask_address, workers)
+    with shared_api() if runner == "dask" else contextlib.nullcontext(), pool:
+        futures = [
+            pool.submit(ingest_document, {"path": str(f), "out": out, "config": config, "force": force})
+            for f in files
+        ]
+        rows = [future.result() for future in futures]
     create_table_artifact(key="lvingest-documents", table=rows, description="Documents in this run")
     create_markdown_artifact(key="lvingest-summary", markdown=report(rows), description="Run summary")
     for row in rows:
@@ -194,9 +206,8 @@ def set_ocr_limit(limit: int) -> None:
 
 def run_flow(paths: list[Path], out: Path, runner: str, address: str | None = None,
              workers: int = 2, ocr_limit: int | None = None, **params: Any) -> list[dict[str, Any]]:
-    """Run ``ingest_folder`` once with the chosen task runner (used by ``lvingest ingest --runner``)."""
-    flow_with_runner = ingest_folder.with_options(task_runner=task_runner(runner, address, workers))
-    with shared_api() if runner == "dask" else contextlib.nullcontext():
-        if ocr_limit is not None:
-            set_ocr_limit(ocr_limit)
-        return flow_with_runner(inbox=[str(p) for p in paths], out=str(out), **params)
+    """Run ``ingest_folder`` once over ``paths`` (used by ``lvingest ingest --runner``)."""
+    if ocr_limit is not None:
+        set_ocr_limit(ocr_limit)
+    return ingest_folder(inbox=[str(p) for p in paths], out=str(out), runner=runner,
+                         dask_address=address, workers=workers, **params)

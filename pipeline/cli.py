@@ -53,14 +53,9 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="PDF files or folders")
     _add_ingest_options(ingest)
     ingest.add_argument("--no-progress", action="store_true", help="no progress bar")
-    ingest.add_argument("--runner", choices=("local", "thread", "dask"), default="local",
-                        help="local: this process, no Prefect (default); thread or dask: run the "
-                             "Prefect flow ingest_folder with that task runner")
-    ingest.add_argument("--dask-address", default=None,
-                        help="scheduler of a running Dask cluster (default: start a LocalCluster)")
-    ingest.add_argument("--workers", type=int, default=2,
-                        help="documents at once with --runner thread|dask (default: 2)")
-    _add_ocr_limit(ingest)
+    _add_runner_options(ingest, ("local", "thread", "dask"),
+                        "local: this process, no Prefect (default); thread or dask: run the "
+                        "Prefect flow ingest_folder with that task runner")
     ingest.set_defaults(func=cmd_ingest)
 
     rep = sub.add_parser(
@@ -97,7 +92,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--out", type=Path, default=Path("outputs"), help="output folder (default: outputs)")
     serve.add_argument("--cron", default="*/15 * * * *", help='schedule (default: "*/15 * * * *")')
     serve.add_argument("--name", default="lvingest-inbox", help="deployment name (default: lvingest-inbox)")
-    _add_ocr_limit(serve)
+    _add_runner_options(serve, ("thread", "dask"),
+                        "task runner of each scheduled run: thread (default: threads of the run's "
+                        "process) or dask")
     serve.set_defaults(func=cmd_serve)
     return parser
 
@@ -133,17 +130,34 @@ def _print_summary(outcomes: list[Outcome], out: Path) -> None:
           f"municipalities, repairs; quarantine/)")
 
 
-def _add_ocr_limit(parser: argparse.ArgumentParser) -> None:
+def _add_runner_options(parser: argparse.ArgumentParser, runners: tuple[str, ...], help: str) -> None:
+    parser.add_argument("--runner", choices=runners, default=runners[0], help=help)
+    parser.add_argument("--dask-address", default=None, metavar="tcp://HOST:PORT",
+                        help="with --runner dask: scheduler of a running Dask cluster "
+                             "(default: a LocalCluster of --workers processes per run)")
+    parser.add_argument("--workers", type=int, default=2,
+                        help="documents at once with --runner thread|dask (default: 2)")
     parser.add_argument("--ocr-limit", type=int, default=None, metavar="N",
                         help="set the Prefect tag concurrency limit lvingest-ocr to N: at most N "
                              "documents in work at once across all workers of the server")
 
 
+def _runner_misuse(args: argparse.Namespace) -> str | None:
+    """Runner options that the chosen runner would silently ignore."""
+    if args.ocr_limit is not None and args.runner == "local":
+        return "--ocr-limit needs --runner thread or dask"
+    if args.dask_address and args.runner != "dask":
+        return "--dask-address needs --runner dask"
+    if args.workers < 1:
+        return f"--workers must be at least 1, not {args.workers}"
+    return None
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     from .progress import PageProgress
 
-    if args.ocr_limit is not None and args.runner == "local":
-        print("lvingest ingest: --ocr-limit needs --runner thread or dask", file=sys.stderr)
+    if problem := _runner_misuse(args):
+        print(f"lvingest ingest: {problem}", file=sys.stderr)
         return ExitCode.usage
     files = discover(args.paths)
     config = _config(args)
@@ -223,7 +237,11 @@ def cmd_watch(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from flows.deploy import serve
 
-    serve(inbox=args.inbox, out=args.out, cron=args.cron, name=args.name, ocr_limit=args.ocr_limit)
+    if problem := _runner_misuse(args):
+        print(f"lvingest serve: {problem}", file=sys.stderr)
+        return ExitCode.usage
+    serve(inbox=args.inbox, out=args.out, cron=args.cron, name=args.name, ocr_limit=args.ocr_limit,
+          runner=args.runner, dask_address=args.dask_address, workers=args.workers)
     return ExitCode.ok
 
 

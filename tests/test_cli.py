@@ -34,6 +34,20 @@ def test_bad_arguments_exit_2(fixture_pdf: Path) -> None:
     assert "--ocr-limit needs --runner" in result.stderr
 
 
+@pytest.mark.parametrize("args, message", [
+    (["ingest", "x.pdf", "--dask-address", "tcp://h:8786"], "--dask-address needs --runner dask"),
+    (["serve", "--dask-address", "tcp://h:8786"], "--dask-address needs --runner dask"),
+    (["ingest", "x.pdf", "--runner", "thread", "--workers", "0"], "--workers must be at least 1"),
+])
+def test_runner_options_the_runner_would_ignore_exit_2(args: list[str], message: str,
+                                                      tmp_path: Path) -> None:
+    """Checked before anything starts: no Prefect server, no deployment, no inbox created."""
+    result = subprocess.run(LVINGEST + args, capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert result.returncode == ExitCode.usage
+    assert message in result.stderr
+    assert not (tmp_path / "inbox").exists()
+
+
 def test_no_input_exit_5(tmp_path: Path) -> None:
     result = run(["ingest", str(tmp_path), "--out", str(tmp_path / "out")])
     assert result.returncode == ExitCode.no_input

@@ -135,8 +135,20 @@ def test_dask_runner_gives_the_same_outputs(inbox: Path, tmp_path: Path) -> None
     assert sorted(r["state"]["name"] for r in runs) == ["Completed"] * 3
 
 
+def test_deployment_carries_runner_settings(tmp_path: Path) -> None:
+    from flows.deploy import build_deployment
+
+    deployment = build_deployment(tmp_path / "in", tmp_path / "out", "0 3 * * *", "d",
+                                  runner="dask", dask_address="tcp://scheduler:8786", workers=4)
+    assert deployment.parameters == {
+        "inbox": str((tmp_path / "in").resolve()), "out": str((tmp_path / "out").resolve()),
+        "runner": "dask", "dask_address": "tcp://scheduler:8786", "workers": 4}
+    assert deployment.concurrency_limit == 1
+
+
 def test_serve_runs_scheduled_deployment(inbox: Path, tmp_path: Path) -> None:
-    """``lvingest serve`` in its own process picks up a run of its deployment and ingests the inbox."""
+    """``lvingest serve --runner dask`` in its own process picks up a run of its deployment and
+    ingests the inbox on a LocalCluster, the task runs recorded with the run."""
     import os
     import subprocess
     import sys
@@ -148,7 +160,7 @@ def test_serve_runs_scheduled_deployment(inbox: Path, tmp_path: Path) -> None:
     env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value()}
     server = subprocess.Popen(
         [sys.executable, "-m", "pipeline.cli", "serve", "--inbox", str(inbox), "--out", str(out),
-         "--cron", "0 3 * * *", "--name", "test-inbox"],
+         "--cron", "0 3 * * *", "--name", "test-inbox", "--runner", "dask", "--workers", "1"],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     try:
@@ -160,6 +172,9 @@ def test_serve_runs_scheduled_deployment(inbox: Path, tmp_path: Path) -> None:
         server.wait(timeout=30)
     docs = pd.read_parquet(out / "documents")
     assert sorted(docs["status"]) == ["failed", "ok", "ok"]
+    assert run.parameters["runner"] == "dask"
+    tasks = api_post("/task_runs/filter", {"flow_runs": {"id": {"any_": [str(run.id)]}}})
+    assert sorted(t["state"]["name"] for t in tasks) == ["Completed"] * 3
 
 
 def _wait_for_deployment(name: str, server, seconds: float = 90) -> None:
