@@ -8,7 +8,6 @@ deleting the outputs makes them be produced again.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -109,6 +108,7 @@ def ingest_folder(
     ocr_lang: str = "lav",
     page_jobs: int = 1,
     force: bool = False,
+    force_ocr: bool = False,
     runner: Literal["thread", "dask"] = "thread",
     dask_address: str | None = None,
     workers: int = 2,
@@ -119,8 +119,7 @@ def ingest_folder(
     --runner dask``) or a single run from the UI can send its documents to a Dask cluster.
     """
     logger = get_run_logger()
-    config = dataclasses.asdict(Config(dpi=dpi, ocr_lang=ocr_lang, jobs=page_jobs))
-    config = {k: v for k, v in config.items() if k in ("dpi", "ocr_lang", "jobs")}
+    config = {"dpi": dpi, "ocr_lang": ocr_lang, "jobs": page_jobs, "force_ocr": force_ocr}
     try:
         files = discover([Path(p) for p in ([inbox] if isinstance(inbox, str) else inbox)])
     except NoInputError as exc:  # an empty inbox is the normal state between deliveries

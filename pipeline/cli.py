@@ -13,6 +13,7 @@ import json
 import os
 import sys
 import time
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -31,12 +32,22 @@ def _config(args: argparse.Namespace) -> Config:
     return Config(dpi=args.dpi, ocr_lang=args.ocr_lang, jobs=args.jobs, force_ocr=args.force_ocr)
 
 
+def _positive(text: str) -> int:
+    """argparse type: a whole number of at least 1 (dpi, jobs, workers)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
 def _add_ingest_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=Path, default=Path("outputs"), help="output folder (default: outputs)")
-    parser.add_argument("--dpi", type=int, default=300, help="render resolution for OCR (default: 300)")
+    parser.add_argument("--dpi", type=_positive, default=300, help="render resolution for OCR (default: 300)")
     parser.add_argument("--ocr-lang", default="lav", help="tesseract languages, e.g. lav or lav+eng (default: lav)")
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="pages OCR'd at once (default: CPU count)")
-    parser.add_argument("--force", action="store_true", help="re-process files already ingested by this version")
+    parser.add_argument("--jobs", type=_positive, default=os.cpu_count() or 1, help="pages OCR'd at once (default: CPU count)")
     parser.add_argument("--force-ocr", action="store_true", help="OCR every page, even with a good text layer")
 
 
@@ -52,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     ingest = sub.add_parser("ingest", help="ingest PDF files and folders", epilog=EPILOG)
     ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="PDF files or folders")
     _add_ingest_options(ingest)
+    ingest.add_argument("--force", action="store_true", help="re-process files already ingested by this version")
     ingest.add_argument("--no-progress", action="store_true", help="no progress bar")
     _add_runner_options(ingest, ("local", "thread", "dask"),
                         "local: this process, no Prefect (default); thread or dask: run the "
@@ -135,9 +147,9 @@ def _add_runner_options(parser: argparse.ArgumentParser, runners: tuple[str, ...
     parser.add_argument("--dask-address", default=None, metavar="tcp://HOST:PORT",
                         help="with --runner dask: scheduler of a running Dask cluster "
                              "(default: a LocalCluster of --workers processes per run)")
-    parser.add_argument("--workers", type=int, default=2,
+    parser.add_argument("--workers", type=_positive, default=2,
                         help="documents at once with --runner thread|dask (default: 2)")
-    parser.add_argument("--ocr-limit", type=int, default=None, metavar="N",
+    parser.add_argument("--ocr-limit", type=_positive, default=None, metavar="N",
                         help="set the Prefect tag concurrency limit lvingest-ocr to N: at most N "
                              "documents in work at once across all workers of the server")
 
@@ -148,8 +160,6 @@ def _runner_misuse(args: argparse.Namespace) -> str | None:
         return "--ocr-limit needs --runner thread or dask"
     if args.dask_address and args.runner != "dask":
         return "--dask-address needs --runner dask"
-    if args.workers < 1:
-        return f"--workers must be at least 1, not {args.workers}"
     return None
 
 
@@ -181,7 +191,8 @@ def _ingest_with_prefect(args: argparse.Namespace, files: list[Path]) -> list[Ou
     from flows.ingest import run_flow
 
     rows = run_flow(files, args.out, args.runner, args.dask_address, args.workers, args.ocr_limit,
-                    dpi=args.dpi, ocr_lang=args.ocr_lang, page_jobs=args.jobs, force=args.force)
+                    dpi=args.dpi, ocr_lang=args.ocr_lang, page_jobs=args.jobs, force=args.force,
+                    force_ocr=args.force_ocr)
     status = {row["path"]: row["status"] for row in rows}
     return [stored_outcome(args.out, f, file_identity(f), status[str(f)]) for f in files]
 
@@ -258,6 +269,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(ExitCode.interrupted)
     except BrokenPipeError:
         return int(ExitCode.ok)
+    except Exception:  # a bug: say so with the traceback, and exit with its own code
+        traceback.print_exc()
+        print(f"lvingest: internal error (exit {int(ExitCode.internal)}); please report it with the "
+              "traceback above", file=sys.stderr)
+        return int(ExitCode.internal)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from pathlib import Path
 from . import dates, entities, layout, lexicon, repair, table, targets
 from .concurrency import ordered_map
 from .document import Document, Page
-from .errors import InputFileError, PageError
+from .errors import InputFileError, PageError, RenderError
 from .ocr import ocr_page
 from .source import Limits, PageRead, Renderer, open_pdf, read_page
 from .triage import TriageRules, assess
@@ -79,11 +79,16 @@ def read(doc: Document, ctx: Context) -> None:
                 )
                 pread.page.triage = why
                 # rendering happens here, in this thread: pdfium is not thread-safe
-                image = renderer.render(pread.page.page_no, cfg.dpi) if needs_ocr else None
+                try:
+                    image = renderer.render(pread.page.page_no, cfg.dpi) if needs_ocr else None
+                except RenderError as exc:
+                    image = exc  # raised again in work(), so the page is reported like a failed OCR
                 yield pread, image
 
         def work(unit: tuple[PageRead, object]) -> Page:
             pread, image = unit
+            if isinstance(image, RenderError):
+                raise image
             if image is not None:
                 ocr_page(pread.page, image, cfg.dpi, cfg.ocr_lang, cfg.ocr_timeout)
             return pread.page

@@ -85,3 +85,7 @@ class PageError(LvIngestError):
 
 class OcrTimeoutError(PageError):
     pass
+
+
+class RenderError(PageError):
+    """pdfium could not render a page that needs OCR; its text layer is dropped as untrusted."""

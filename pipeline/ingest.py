@@ -6,6 +6,7 @@ ingested by this pipeline version is skipped.
 """
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +16,7 @@ import pyarrow.parquet as pq
 from . import components, records, store
 from .components import Config, Context
 from .document import Document
-from .errors import InputFileError, NoInputError
+from .errors import InputFileError, NoInputError, UnreadablePdfError
 from .source import file_identity
 
 COUNTED = ("pages", "tables", "dates", "targets", "municipalities", "repairs")
@@ -63,7 +64,12 @@ def ingest_file(
 ) -> Outcome:
     """Ingest one file into ``out``; never raises for a bad input (it is quarantined instead)."""
     store.ensure_layout(out)
-    doc_id = file_identity(path)
+    try:
+        doc_id = file_identity(path)
+    except OSError as exc:  # not even readable: keyed by its path; recorded, not copied
+        doc_id = hashlib.sha256(str(path.resolve()).encode()).hexdigest()
+        detail = f"cannot read the file: {exc.strerror or exc}"
+        return _reject(out, path, doc_id, UnreadablePdfError(str(path), detail), copy=False)
     previous = None if force else store.current_status(out, doc_id)
     if previous in ("ok", "failed"):
         return stored_outcome(out, path, doc_id, "cached")
@@ -71,15 +77,17 @@ def ingest_file(
     try:
         components.run(doc, Context(config, on_page=on_page, on_total=on_total))
     except InputFileError as exc:
-        doc = Document(
-            doc_id=doc_id,
-            source_path=doc.source_path,
-            file_name=path.name,
-            n_pages=doc.n_pages,
-            status="failed",
-            error=f"{exc.reason}: {exc.detail}",
-        )
-        store.quarantine(out, path, doc_id, exc)
+        return _reject(out, path, doc_id, exc, n_pages=doc.n_pages)
+    store.write_document(out, records.to_tables(doc))
+    return stored_outcome(out, path, doc_id, doc.status)
+
+
+def _reject(out: Path, path: Path, doc_id: str, exc: InputFileError, *, n_pages: int = 0,
+            copy: bool = True) -> Outcome:
+    """Quarantine a rejected input and record it as a ``failed`` document."""
+    store.quarantine(out, path, doc_id, exc, copy=copy)
+    doc = Document(doc_id=doc_id, source_path=str(path.resolve()), file_name=path.name,
+                   n_pages=n_pages, status="failed", error=f"{exc.reason}: {exc.detail}")
     store.write_document(out, records.to_tables(doc))
     return stored_outcome(out, path, doc_id, doc.status)
 

@@ -26,6 +26,7 @@ from .errors import (
     EncryptedPdfError,
     InputFileError,
     NotPdfError,
+    RenderError,
     TooLargeError,
     TruncatedPdfError,
     UnreadablePdfError,
@@ -152,12 +153,19 @@ class Renderer:
     """Renders pages for OCR with pypdfium2. pdfium is not thread-safe: use from one thread."""
 
     def __init__(self, path: Path, limits: Limits) -> None:
-        self._pdf = pdfium.PdfDocument(str(path))
+        try:
+            self._pdf = pdfium.PdfDocument(str(path))
+        except pdfium.PdfiumError as exc:
+            raise UnreadablePdfError(str(path), f"pdfium cannot open it: {exc}") from exc
         self._limits = limits
         self._path = path
 
     def render(self, page_no: int, dpi: int) -> Image.Image:
-        page = self._pdf[page_no - 1]
+        """The page as a grayscale image; RenderError if pdfium fails on it."""
+        try:
+            page = self._pdf[page_no - 1]
+        except pdfium.PdfiumError as exc:
+            raise RenderError(f"page {page_no}: pdfium cannot load it: {exc}") from exc
         try:
             width, height = page.get_size()
             pixels = (width * dpi / 72) * (height * dpi / 72)
@@ -166,7 +174,10 @@ class Renderer:
                     str(self._path),
                     f"page {page_no} would render to {pixels:,.0f} pixels at {dpi} dpi",
                 )
-            bitmap = page.render(scale=dpi / 72, grayscale=True)
+            try:
+                bitmap = page.render(scale=dpi / 72, grayscale=True)
+            except pdfium.PdfiumError as exc:
+                raise RenderError(f"page {page_no}: pdfium cannot render it: {exc}") from exc
             try:
                 return bitmap.to_pil().copy()
             finally:

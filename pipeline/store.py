@@ -83,10 +83,12 @@ def current_status(out: Path, doc_id: str) -> str | None:
     return row["status"] if row["pipeline_version"] == __version__ else None
 
 
-def quarantine(out: Path, source: Path, doc_id: str, error: InputFileError) -> Path:
-    """Copy a rejected input to ``OUT/quarantine/`` with a ``.reason.json`` record beside it."""
+def quarantine(out: Path, source: Path, doc_id: str, error: InputFileError, copy: bool = True) -> Path:
+    """Copy a rejected input to ``OUT/quarantine/`` with a ``.reason.json`` record beside it.
+
+    ``copy=False`` for a file that cannot be read at all: only the record is written.
+    """
     folder = out / "quarantine"
-    folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{doc_id[:12]}-{source.name}"
     record = {
         "file_name": source.name,
@@ -94,12 +96,19 @@ def quarantine(out: Path, source: Path, doc_id: str, error: InputFileError) -> P
         "doc_id": doc_id,
         "reason": error.reason,
         "detail": error.detail,
+        "copied": copy,
         "pipeline_version": __version__,
         "quarantined_at": dt.datetime.now(dt.timezone.utc).isoformat(),
     }
-    atomic_write_bytes(target, lambda h: shutil.copyfileobj(source.open("rb"), h))
-    atomic_write_bytes(
-        target.with_name(target.name + ".reason.json"),
-        lambda h: h.write(json.dumps(record, ensure_ascii=False, indent=2).encode()),
-    )
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if copy:
+            with source.open("rb") as original:
+                atomic_write_bytes(target, lambda h: shutil.copyfileobj(original, h))
+        atomic_write_bytes(
+            target.with_name(target.name + ".reason.json"),
+            lambda h: h.write(json.dumps(record, ensure_ascii=False, indent=2).encode()),
+        )
+    except OSError as exc:
+        raise OutputError(f"cannot write to {folder}: {exc}") from exc
     return target

@@ -37,7 +37,9 @@ def test_bad_arguments_exit_2(fixture_pdf: Path) -> None:
 @pytest.mark.parametrize("args, message", [
     (["ingest", "x.pdf", "--dask-address", "tcp://h:8786"], "--dask-address needs --runner dask"),
     (["serve", "--dask-address", "tcp://h:8786"], "--dask-address needs --runner dask"),
-    (["ingest", "x.pdf", "--runner", "thread", "--workers", "0"], "--workers must be at least 1"),
+    (["ingest", "x.pdf", "--runner", "thread", "--workers", "0"], "must be at least 1, not 0"),
+    (["ingest", "x.pdf", "--dpi", "0"], "must be at least 1, not 0"),
+    (["serve", "--ocr-limit", "0"], "must be at least 1, not 0"),
 ])
 def test_runner_options_the_runner_would_ignore_exit_2(args: list[str], message: str,
                                                       tmp_path: Path) -> None:
@@ -46,6 +48,22 @@ def test_runner_options_the_runner_would_ignore_exit_2(args: list[str], message:
     assert result.returncode == ExitCode.usage
     assert message in result.stderr
     assert not (tmp_path / "inbox").exists()
+
+
+def test_a_bug_exits_15_with_the_traceback(monkeypatch: pytest.MonkeyPatch,
+                                           capsys: pytest.CaptureFixture) -> None:
+    import io
+
+    import pipeline.repair
+
+    def broken(text: str) -> None:
+        raise ZeroDivisionError("a bug in repair")
+
+    monkeypatch.setattr(pipeline.repair, "repair_text", broken)
+    monkeypatch.setattr(sys, "stdin", io.StringIO("teksts"))
+    assert main(["repair"]) == ExitCode.internal == 15
+    err = capsys.readouterr().err
+    assert "ZeroDivisionError: a bug in repair" in err and "internal error" in err
 
 
 def test_no_input_exit_5(tmp_path: Path) -> None:

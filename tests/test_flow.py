@@ -85,7 +85,8 @@ def test_rerun_is_cached_and_changes_nothing(inbox: Path, tmp_path: Path) -> Non
 
 def test_ocr_limit_runs_documents_one_at_a_time(inbox: Path, tmp_path: Path) -> None:
     """``lvingest ingest --runner thread --workers 2 --ocr-limit 1`` in its own process, as a
-    data engineer would run it: the limit is set on the server and the documents take turns."""
+    data engineer would run it: the limit is set on the server and the documents take turns.
+    ``--force-ocr`` reaches the flow too: the text-layer fixture is OCR'd."""
     import os
     import subprocess
     import sys
@@ -99,7 +100,7 @@ def test_ocr_limit_runs_documents_one_at_a_time(inbox: Path, tmp_path: Path) -> 
     env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value()}
     command = [sys.executable, "-m", "pipeline.cli", "ingest", *[str(inbox / f) for f in FILES],
                "--out", str(tmp_path / "out"), "--runner", "thread", "--workers", "2",
-               "--ocr-limit", "1", "--no-progress"]
+               "--ocr-limit", "1", "--no-progress", "--force-ocr"]
     try:
         result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
         assert result.returncode == 0, result.stderr[-2000:]
@@ -114,6 +115,7 @@ def test_ocr_limit_runs_documents_one_at_a_time(inbox: Path, tmp_path: Path) -> 
                    for r in runs)
     assert len(spans) == 2
     assert spans[0][1] <= spans[1][0], f"documents overlapped under a limit of 1: {spans}"
+    assert set(pd.read_parquet(tmp_path / "out" / "pages")["method"]) == {"ocr"}
 
 
 def test_dask_runner_gives_the_same_outputs(inbox: Path, tmp_path: Path) -> None:

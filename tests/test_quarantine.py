@@ -85,3 +85,57 @@ def test_run_goes_on_and_exit_code_reports_failure(
     assert sorted(docs.index[docs["status"] == "failed"]) == sorted(BROKEN)
     err = capsys.readouterr().err
     assert "zero.pdf: empty: the file is empty" in err
+
+
+def test_unreadable_file_is_recorded_without_a_copy(
+    fixture_pdf: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file the process may not read (tests run as root, so the denial is simulated)."""
+    import pipeline.ingest
+
+    def denied(path: Path) -> str:
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(pipeline.ingest, "file_identity", denied)
+    out = tmp_path / "out"
+    outcome = ingest_file(fixture_pdf / "stop47_list.pdf", out)
+    assert outcome.status == "failed"
+    assert outcome.error == "unreadable: cannot read the file: Permission denied"
+    record = _reason(out, "stop47_list.pdf")
+    assert record["reason"] == "unreadable" and record["copied"] is False
+    assert not list((out / "quarantine").glob("*.pdf"))
+
+
+@pytest.mark.parametrize("failure", ["render", "ocr_timeout"])
+def test_pages_that_fail_make_the_document_partial(
+    failure: str, fixture_pdf: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture,
+) -> None:
+    """pdfium failing to render, or tesseract timing out: every page is still recorded, the
+    document is ``partial`` with a warning per page, and the run exits 4."""
+    import pypdfium2 as pdfium
+
+    from pipeline._exec import tesseract
+    from pipeline.errors import OcrTimeoutError
+
+    def broken_render(*args: object, **kwargs: object) -> None:
+        raise pdfium.PdfiumError("Failed to render page")
+
+    def timeout(*args: object, **kwargs: object) -> None:
+        raise OcrTimeoutError("tesseract took longer than 1 s")
+
+    if failure == "render":
+        monkeypatch.setattr(pdfium.PdfPage, "render", broken_render)
+        expected = "pdfium cannot render it: Failed to render page"
+    else:
+        monkeypatch.setattr(tesseract, "image_to_words", timeout)
+        expected = "tesseract took longer than 1 s"
+    out = tmp_path / "out"
+    code = main(["ingest", str(fixture_pdf / "kpi_multipage.pdf"), "--out", str(out), "--force-ocr",
+                 "--no-progress"])
+    assert code == ExitCode.input_failed
+    [doc] = pd.read_parquet(out / "documents").to_dict("records")
+    assert doc["status"] == "partial"
+    assert len(pd.read_parquet(out / "pages")) == doc["n_pages"] == len(doc["warnings"]) == 3
+    assert all(expected in w for w in doc["warnings"]), doc["warnings"]
+    assert "warning: page 1: " in capsys.readouterr().err
