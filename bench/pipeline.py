@@ -210,7 +210,8 @@ def main(argv: list[str] | None = None) -> None:
             sizes = {}
             for n in (100, 300):
                 sizes[n] = peak_rss_mib(make_pdf(work / f"rss-{n}.pdf", n), work / f"out-rss-{n}")
-            print(f"{'peak RSS, 100-page PDF':<34} {sizes[100]:>11.0f} MiB")
-            print(f"{'peak RSS, 300-page PDF':<34} {sizes[300]:>11.0f} MiB")
+            for n, mib in sizes.items():
+                verdict = "ok" if mib < 1024 else "MISSED"
+                print(f"{f'peak RSS, {n}-page PDF':<34} {mib:>11.0f} MiB  goal < 1024 MiB {verdict}")
             row("RSS growth 100 -> 300 pages", f"{sizes[300]:.0f} MiB", f"{sizes[100]:.0f} MiB",
                 sizes[300] / sizes[100], "<= 1.25")

@@ -23,9 +23,14 @@ from reportlab.pdfgen import canvas
 from pipeline._exec import tesseract
 from pipeline.lexicon import cache_dir, get_lexicon
 from pipeline.repair import repair_text
+from pipeline.store import atomic_write_bytes
 from pipeline.textnorm import fold
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "lvtb-dev.sentences.txt"
+from .scoring import word_accuracy
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+CORPUS = SHARED / "corpora" / "lvtb-dev.sentences.txt"
+SEED = SHARED / "seeds" / "002_83f27015ef96de0a.txt"
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 EDGES = "\"'“”„«»()[]{}.,;:!?…–—-/*"
 
@@ -35,14 +40,8 @@ def words(text: str) -> list[str]:
 
 
 def aligned_accuracy(gold: str, got: str) -> float:
-    """Token-by-token when the token counts agree (fold/restore), else difflib alignment."""
-    g, o = words(gold), words(got)
-    if len(g) == len(o):
-        return sum(a == b for a, b in zip(g, o)) / len(g)
-    import difflib
-
-    matcher = difflib.SequenceMatcher(a=g, b=o, autojunk=False)
-    return sum(b.size for b in matcher.get_matching_blocks()) / len(g)
+    """Word accuracy (``bench.scoring``) over words stripped of their edge punctuation."""
+    return word_accuracy(" ".join(words(gold)), " ".join(words(got)))
 
 
 def most_frequent_form(text: str) -> str:
@@ -100,7 +99,7 @@ def ocr_corpus(lines: list[str], lang: str, dpi: int = 300) -> str:
         pages.append(" ".join(w.text for w in tesseract.image_to_words(image, lang, timeout=600)))
     pdf.close()
     text = "\n".join(pages)
-    cached.write_text(text, encoding="utf-8")
+    atomic_write_bytes(cached, lambda handle: handle.write(text.encode("utf-8")))
     return text
 
 
@@ -108,8 +107,9 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench text")
     parser.add_argument("--limit", type=int, default=500, help="sentences to OCR (default 500)")
     args = parser.parse_args(argv)
-    if not CORPUS.exists():
-        raise SystemExit(f"{CORPUS} not found: the benchmark needs ../shared next to the checkout")
+    for needed in (CORPUS, SEED):
+        if not needed.exists():
+            raise SystemExit(f"{needed} not found: the benchmark needs ../shared next to the checkout")
     lines = CORPUS.read_text(encoding="utf-8").splitlines()
     gold = "\n".join(lines)
     get_lexicon()
@@ -118,8 +118,7 @@ def main(argv: list[str] | None = None) -> None:
     restored, _ = repair_text(folded)
     seconds = time.perf_counter() - start
     clean, _ = repair_text(gold)
-    seed = CORPUS.parents[1] / "seeds" / "002_83f27015ef96de0a.txt"
-    seed_text = seed.read_text(encoding="utf-8")
+    seed_text = SEED.read_text(encoding="utf-8")
     rows = [
         ("folded corpus: copy input", aligned_accuracy(gold, folded), None),
         ("folded corpus: most frequent form", aligned_accuracy(gold, most_frequent_form(folded)), None),

@@ -171,7 +171,11 @@ DEFAULT_PIPELINE = ("read", "layout", "repair", "tables", "entities")
 
 
 def run(doc: Document, ctx: Context, names: tuple[str, ...] = DEFAULT_PIPELINE) -> Document:
-    """Run the named components in order; an input error propagates to be quarantined."""
+    """Run the named components in order (a prefix of the default pipeline gives the document as
+    that stage leaves it); an input error propagates to be quarantined."""
+    unknown = [name for name in names if name not in COMPONENTS]
+    if unknown:
+        raise ValueError(f"unknown components {unknown}; known: {sorted(COMPONENTS)}")
     for name in names:
         COMPONENTS[name](doc, ctx)
     return doc

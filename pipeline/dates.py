@@ -29,7 +29,6 @@ BARE_WORD = re.compile(r"[a-z]+")
 class Grammar:
     month_of: dict[str, int]
     patterns: list[tuple[str, re.Pattern]]
-    this_year: re.Pattern
     dative: tuple[str, ...]
     locative: re.Pattern
 
@@ -80,7 +79,6 @@ def grammar() -> Grammar:
     return Grammar(
         month_of=month_of,
         patterns=[(name, re.compile(p, re.MULTILINE)) for name, p in patterns],
-        this_year=re.compile(rf"{lead}(?:{_alt(data['this_year'])})(?![a-z])"),
         dative=tuple(data["dative_endings"]),
         locative=locative,
     )

@@ -74,7 +74,7 @@ class Repair:
 
     before: str
     after: str
-    kind: str  # mojibake | diacritic_mark | ocr_confusion | diacritic_restore | normalize
+    kind: str  # mojibake | diacritic_mark | ocr_confusion | diacritic_restore
     score: float
     start: int = -1
 
@@ -143,7 +143,7 @@ class MunicipalityMention:
     text: str
     name: str  # canonical nominative ("Jelgavas novads", "Jelgava")
     code: str  # ISO 3166-2:LV of the current municipality
-    kind: str  # novads | valstspilseta | pilseta (town) | republikas_pilseta
+    kind: str  # novads | valstspilseta | republikas_pilseta | pilseta (town) | ciems (village)
     status: str  # current | former
     successor: str  # canonical name of today's municipality
     list_id: str | None = None

@@ -17,7 +17,7 @@ from . import components, records, store
 from .components import Config, Context
 from .document import Document
 from .errors import InputFileError, NoInputError, UnreadablePdfError
-from .source import file_identity
+from .source import file_identity, is_pdf_name
 
 COUNTED = ("pages", "tables", "dates", "targets", "municipalities", "repairs")
 
@@ -42,7 +42,7 @@ def discover(paths: Iterable[Path]) -> list[Path]:
         if path.is_dir():
             found.extend(
                 p for p in sorted(path.rglob("*"))
-                if p.is_file() and p.suffix.lower() == ".pdf" and not p.name.startswith(".")
+                if p.is_file() and is_pdf_name(p)
             )
         elif path.is_file():
             found.append(path)

@@ -17,7 +17,7 @@ from collections.abc import Hashable, Iterator
 from dataclasses import dataclass
 
 from .document import Line, Page, Ruling, Word
-from .geometry import Box
+from .geometry import Box, skew
 from .textnorm import clean_text, strip_marks
 
 BAND = 0.12  # share of the page height at the top and bottom where running lines live
@@ -28,8 +28,6 @@ HEADER_GAP = 1.5  # gap that sets a header/footer off the body, in median word h
 PARAGRAPH_PITCH = 1.45  # baseline step, in typical line pitches, that starts a new block
 SIZE_CHANGE = 1.3  # word-height ratio between adjacent lines that starts a new block
 SPECK = 0.4  # words lower than this share of the median height: punctuation, OCR specks
-MAX_SKEW = 0.05  # tan of the steepest skew corrected (~3 degrees); OCR scans stay within ~1
-SKEW_MIN_SPAN = 100.0  # points a row must span before its slope is trusted
 
 _PAGE_NUMBER = re.compile(
     r"""
@@ -126,7 +124,7 @@ def build_lines(page: Page) -> list[Line]:
         return []
     height = statistics.median(max(w.height, 0.1) for w in words)
     chained = _chain_rows(words, height, reach=max(w.height for w in words))
-    slope = _skew(chained)
+    slope = skew([[((w.x0 + w.x1) / 2, (w.top + w.bottom) / 2) for w in row] for row in chained])
     rows = sorted(
         (_Row.of([Box.of(w).deskew(slope) for w in row]) for row in chained), key=lambda r: r.centre
     )
@@ -237,20 +235,6 @@ def _place_specks(rows: list[list[Word]], specks: list[Word], reach: float) -> l
         else:
             extra[best[1]].append(speck)
     return [row + more for row, more in zip(rows, extra)] + alone
-
-
-def _skew(rows: list[list[Word]]) -> float:
-    """Median slope of the long rows (dy/dx of word centres); 0 on an unskewed text layer."""
-    slopes = []
-    for row in rows:
-        xs = [(w.x0 + w.x1) / 2 for w in row]
-        if len(row) < 3 or max(xs) - min(xs) < SKEW_MIN_SPAN:
-            continue
-        ys = [(w.top + w.bottom) / 2 for w in row]
-        slopes.append(statistics.linear_regression(xs, ys).slope)
-    if not slopes:
-        return 0.0
-    return max(-MAX_SKEW, min(MAX_SKEW, statistics.median(slopes)))
 
 
 def _gutters(rows: list[_Row], min_width: float) -> list[_Channel]:

@@ -1,6 +1,6 @@
 """The Latvian lexicon: every inflected form hunspell-lv knows, with wordfreq frequencies.
 
-Kept as an SQLite file in the cache folder rather than in Python memory: 2.6 million forms would
+Kept as an SQLite file in the cache folder rather than in Python memory: 2.3 million forms would
 cost every worker process a few hundred MB and seconds of loading, while SQLite opens at once,
 is shared through the page cache, and answers the lookups the repair engine batches per page.
 The file is built once (``unmunch`` + wordfreq, about half a minute) and keyed by a hash of the
@@ -27,13 +27,12 @@ from pathlib import Path
 import wordfreq
 
 from ._exec import hunspell
-from .textnorm import fold
+from .textnorm import MARKED_LOWER, fold
 
 FORMAT = 2
 WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 UNKNOWN_FREQ = 1e-9  # a form hunspell knows but wordfreq never saw
-MARKED = "āčēģīķļņšūž"
-PLAIN = frozenset(fold(MARKED))  # letters that may stand for a marked one
+PLAIN = frozenset(fold(MARKED_LOWER))  # letters that may stand for a marked one
 WINDOWS = ((4, 3), (3, 3), (3, 2), (2, 2), (2, 1), (1, 1), (1, 0))  # letters before, after
 MIN_WINDOW_COUNT = 2  # a window seen once is noise
 

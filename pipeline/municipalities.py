@@ -21,6 +21,7 @@ from typing import Callable, Generic, TypeVar
 from unidecode import unidecode
 
 from pipeline.document import MunicipalityMention
+from pipeline.textnorm import LATVIAN_MARKED
 
 _DATA = Path(__file__).with_name("data")
 _CASES = ("nom", "gen", "dat", "acc", "loc")
@@ -139,14 +140,11 @@ class _FormIndex(Generic[T]):
         return [value for form, value in self.folded.get(_fold(word), []) if _compatible(lower, form)]
 
 
-_LATVIAN_MARKED = frozenset("āčēģīķļņšūž")
-
-
 def _compatible(word: str, form: str) -> bool:
     """Every Latvian diacritic the word does have sits where the form has the same letter."""
     if len(word) != len(form):  # an OCR repair changed the length ("Jiirmala"): nothing to align
-        return not _LATVIAN_MARKED.intersection(word)
-    return all(w == f or w not in _LATVIAN_MARKED for w, f in zip(word, form))
+        return not LATVIAN_MARKED.intersection(word)
+    return all(w == f or w not in LATVIAN_MARKED for w, f in zip(word, form))
 
 
 @dataclass(slots=True)

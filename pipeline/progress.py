@@ -20,7 +20,6 @@ class PageProgress:
             dynamic_ncols=True,
         )
         self.ocr_pages = 0
-        self.pages = 0
 
     def describe(self, name: str) -> None:
         self._bar.set_description(name[:30])
@@ -30,7 +29,6 @@ class PageProgress:
         self._bar.refresh()
 
     def page_done(self, page: Page) -> None:
-        self.pages += 1
         self.ocr_pages += page.method == "ocr"
         self._bar.update(1)
         self._bar.set_postfix(ocr=self.ocr_pages, refresh=False)

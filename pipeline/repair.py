@@ -24,7 +24,7 @@ import ftfy
 
 from .document import Repair
 from .lexicon import Lexicon, get_lexicon
-from .textnorm import fold
+from .textnorm import LATVIAN_MARKED, fold
 
 TOKEN = re.compile(r"\S+")
 INNER_SPLIT = re.compile(r"[^\W\d_]-[^\W\d_]|\d\.[^\W\d_]{3,}")
@@ -32,7 +32,6 @@ SENTENCE_OPENERS = ".!?:;•-–—(\"“„«"
 DAY_BEFORE = re.compile(r"(?<![\d.])\d{1,2}\. ?$")
 LETTER_RUN = re.compile(r"[^\W\d_$§&€@]{3,}|[^\W\d_][^\W\d_$§&€@]*(?:[$§&€@][^\W\d_]*)+")
 EDGE_PUNCT = "\"'“”„«»()[]{}.,;:!?…–—-/*"
-LATVIAN_MARKED = set("āčēģīķļņšūžĀČĒĢĪĶĻŅŠŪŽ")
 PROTECTED = re.compile(r"(?i)^(https?://|www\.)|@.*\.|\.(lv|com|eu|org|gov)$")
 FTFY = ftfy.TextFixerConfig(
     uncurl_quotes=False, fix_line_breaks=False, fix_latin_ligatures=False,

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import pdfplumber
 import pypdfium2 as pdfium
@@ -60,6 +61,25 @@ def file_identity(path: Path) -> str:
     return digest.hexdigest()
 
 
+EOF_WINDOW = 2048  # bytes at the end searched for %%EOF (writers may append a few after it)
+
+
+def is_pdf_name(path: Path) -> bool:
+    """A file an inbox scan should pick up: ``*.pdf`` in any case, not hidden (partial copies)."""
+    return path.suffix.lower() == ".pdf" and not path.name.startswith(".")
+
+
+def _tail(handle: BinaryIO, size: int) -> bytes:
+    handle.seek(max(0, size - EOF_WINDOW))
+    return handle.read()
+
+
+def ends_with_eof(path: Path) -> bool:
+    """The file's last bytes hold %%EOF: a PDF writer has finished it (or it is whole)."""
+    with path.open("rb") as handle:
+        return b"%%EOF" in _tail(handle, handle.seek(0, 2))
+
+
 def check_file(path: Path, limits: Limits) -> bool:
     """Cheap checks on the bytes before a PDF parser sees them; True if the file ends in %%EOF."""
     size = path.stat().st_size
@@ -69,8 +89,7 @@ def check_file(path: Path, limits: Limits) -> bool:
         raise TooLargeError(str(path), f"{size} bytes is over the limit of {limits.max_bytes}")
     with path.open("rb") as handle:
         head = handle.read(1024)
-        handle.seek(max(0, size - 2048))
-        tail = handle.read()
+        tail = _tail(handle, size)
     if b"%PDF-" not in head:
         raise NotPdfError(str(path), f"no %PDF- header; starts with {head[:8]!r}")
     return b"%%EOF" in tail

@@ -30,7 +30,7 @@ from pdfplumber import table as plumb
 from pdfplumber.utils import filter_edges
 
 from .document import Cell, Page, Table, Word
-from .geometry import Box
+from .geometry import Box, skew
 from .textnorm import clean_text, match_key
 
 PLUMB = plumb.TableSettings()  # pdfplumber's defaults: snap/join/intersection 3 pt, min edge 3 pt
@@ -41,7 +41,6 @@ ROW_PITCH = 1.8  # line step above which a line starts a new row (wrapped lines:
 BLOCK_GAP = 2.5  # vertical gap between lines that ends a table
 LINE_TOLERANCE = 0.5  # vertical distance of word centres still on one line
 MIN_COLS, MIN_ROWS = 2, 3  # for unruled tables; a ruled grid needs 2 columns
-MIN_SKEW_SPAN = 100.0  # pt a line must span before its slope is trusted
 SPECK_CONF = 50.0  # OCR: a lone character below this confidence is a rule fragment or noise
 MAX_HEADER_ROWS = 3
 HEADER_WORDS = 4  # a text-only header cell is a short label
@@ -152,7 +151,7 @@ def _boxes(page: Page) -> tuple[list[Box], float]:
         return [], 0.0
     boxes = [Box.of(w) for w in words]
     chains = _chains(boxes, height)
-    slope = _slope(chains)
+    slope = skew([[((b.x0 + b.x1) / 2, b.cy) for b in chain] for chain in chains])
     if slope:  # chain again on straightened boxes: across a wide empty cell the drift adds up
         for b in boxes:
             b.deskew(slope)
@@ -210,24 +209,6 @@ def _chains(boxes: list[Box], height: float) -> list[list[Box]]:
             chain.append(successor[id(chain[-1])])
         chains.append(chain)
     return chains
-
-
-def _slope(chains: list[list[Box]]) -> float:
-    """Median slope (dy/dx) of long lines; 0 when the page is straight or the estimate is wild."""
-    slopes = []
-    for chain in chains:
-        if len(chain) < 2 or chain[-1].x1 - chain[0].x0 < MIN_SKEW_SPAN:
-            continue
-        xs = [(b.x0 + b.x1) / 2 for b in chain]
-        ys = [b.cy for b in chain]
-        mx, my = statistics.fmean(xs), statistics.fmean(ys)
-        var = sum((x - mx) ** 2 for x in xs)
-        if var:
-            slopes.append(sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / var)
-    if not slopes:
-        return 0.0
-    slope = statistics.median(slopes)
-    return slope if 0.001 < abs(slope) < 0.05 else 0.0
 
 
 def _lines(boxes: list[Box], height: float) -> list[_Line]:

@@ -16,6 +16,8 @@ HYPHENS = "-\u2010"
 
 _TOKEN_RE = re.compile(r"\S+")
 LATVIAN_FOLD = str.maketrans("āčēģīķļņšūžōŗĀČĒĢĪĶĻŅŠŪŽŌŖ", "acegiklnsuzorACEGIKLNSUZOR")
+MARKED_LOWER = "āčēģīķļņšūž"  # the letters of today's Latvian alphabet that carry a mark
+LATVIAN_MARKED = frozenset(MARKED_LOWER + MARKED_LOWER.upper())
 # characters a non-Latvian OCR model puts where a Latvian letter was (seed 001: é, $, &)
 LOOKALIKES = str.maketrans("éèëê&€@$§íìïáàúù", "eeeeeeessiiiaauu")
 _OPENERS = "\"'„“”«»‘’([{"

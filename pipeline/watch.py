@@ -19,6 +19,7 @@ from pathlib import Path
 
 from .components import Config
 from .ingest import Outcome, ingest_file
+from .source import ends_with_eof, is_pdf_name
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +44,7 @@ class Watcher:
     def _candidates(self) -> list[Path]:
         return sorted(
             p for p in self.inbox.rglob("*")
-            if p.is_file() and p.suffix.lower() == ".pdf" and not p.name.startswith(".")
-            and self.out not in p.parents
+            if p.is_file() and is_pdf_name(p) and self.out not in p.parents
         )
 
     def _ready(self, path: Path, now: float) -> bool:
@@ -59,7 +59,7 @@ class Watcher:
         quiet = now - seen.stable_since
         if quiet < self.settle:
             return False
-        return quiet >= self.grace or _has_eof(path)
+        return quiet >= self.grace or ends_with_eof(path)
 
     def pending(self) -> bool:
         """Whether any PDF in the inbox has not been ingested in its current state."""
@@ -99,10 +99,3 @@ class Watcher:
                 if on_outcome:
                     on_outcome(outcome)
             stop.wait(interval)
-
-
-def _has_eof(path: Path) -> bool:
-    with path.open("rb") as handle:
-        size = handle.seek(0, 2)
-        handle.seek(max(0, size - 2048))
-        return b"%%EOF" in handle.read()

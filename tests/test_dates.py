@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.dates import document_year, find_dates
-from scoring import precision_recall
+from bench.scoring import precision_recall
 
 D = dt.date
 # (text, expected mentions as (start, end, precision, kind, inferred_year)), year hint 2023

@@ -12,7 +12,9 @@ import pytest
 
 from conftest import gold
 from pipeline.ingest import discover, ingest_file
-from scoring import cell_accuracy, precision_recall, word_accuracy
+from bench.scoring import cell_accuracy, precision_recall, word_accuracy
+
+pytestmark = pytest.mark.ocr  # the fixtures include scans
 
 
 @pytest.fixture(scope="session")
@@ -88,7 +90,6 @@ def _at_least(got: tuple[float, ...], floor: tuple[float, ...]) -> bool:
     return all(g >= f for g, f in zip(got, floor))
 
 
-@pytest.mark.ocr
 @pytest.mark.parametrize("stem", sorted(EXPECTED))
 def test_document_against_gold(ingested: dict, stem: str) -> None:
     text, tables, dates, targets, places = EXPECTED[stem]

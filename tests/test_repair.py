@@ -7,7 +7,7 @@ import pytest
 
 from pipeline.repair import repair_text
 from pipeline.textnorm import fold
-from scoring import word_accuracy
+from bench.scoring import word_accuracy
 
 CLEAN = "Pašvaldību sadarbības projekts nodrošina mācību pārtraukšanas prevencijas sistēmas izstrādi."
 

@@ -63,7 +63,8 @@ def test_empty_dataset_still_has_columns(tmp_path: Path) -> None:
 
 
 def test_duckdb_reads_the_glob(tmp_path: Path) -> None:
-    duckdb = pytest.importorskip("duckdb")
+    import duckdb
+
     store.ensure_layout(tmp_path)
     store.write_document(tmp_path, records.to_tables(_doc()))
     rows = duckdb.sql(f"select count(*) from '{tmp_path}/pages/**/*.parquet'").fetchall()

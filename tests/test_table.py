@@ -20,7 +20,7 @@ from conftest import gold
 from pagebuild import ocr_pages, text_pages
 from pipeline.document import Cell, Line, Page, Table, Word
 from pipeline.table import find_tables, stitch
-from scoring import cell_accuracy
+from bench.scoring import cell_accuracy
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 A4 = (595.0, 842.0)

@@ -14,7 +14,7 @@ from pagebuild import text_pages
 from pipeline.document import Cell, Table
 from pipeline.table import find_tables, stitch
 from pipeline.targets import parse_value, targets_from_table, targets_from_text
-from scoring import precision_recall
+from bench.scoring import precision_recall
 
 
 @pytest.mark.parametrize("cell, expected", [

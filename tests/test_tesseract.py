@@ -17,6 +17,7 @@ def _image(text: str) -> Image.Image:
     return image
 
 
+@pytest.mark.ocr
 def test_version_probe() -> None:
     assert tesseract.short_version()[0].isdigit()
     assert "lav" in tesseract.languages()

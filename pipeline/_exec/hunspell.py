@@ -1,8 +1,8 @@
 """The one place that runs hunspell's ``unmunch``: every inflected form of the Latvian dictionary.
 
 hunspell-lv ships stems plus affix rules; expanding them is exactly what hunspell's own
-``unmunch`` does (about 2.7 million forms in under a second), so we run it rather than
-re-implement affix expansion in Python.
+``unmunch`` does (2.7 million lines, 2.3 million distinct lower-case forms, in under a second),
+so we run it rather than re-implement affix expansion in Python.
 """
 from __future__ import annotations
 

@@ -30,7 +30,6 @@ class OcrWord:
     width: int
     height: int
     conf: float
-    line_key: tuple[int, int, int]  # (block, paragraph, line) numbers from tesseract
 
 
 def _environment() -> None:
@@ -98,7 +97,6 @@ def image_to_words(
                 width=int(data["width"][i]),
                 height=int(data["height"][i]),
                 conf=conf,
-                line_key=(data["block_num"][i], data["par_num"][i], data["line_num"][i]),
             )
         )
     return words

@@ -1,0 +1,33 @@
+"""The document pipeline as named components over one Document, like a spaCy pipeline."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.components import COMPONENTS, DEFAULT_PIPELINE, Config, Context, run
+from pipeline.document import Document
+
+
+def _doc(path: Path) -> Document:
+    return Document(doc_id="test", source_path=str(path), file_name=path.name)
+
+
+def test_default_pipeline_is_the_registered_components_in_data_order() -> None:
+    assert DEFAULT_PIPELINE == ("read", "layout", "repair", "tables", "entities")
+    assert set(DEFAULT_PIPELINE) <= set(COMPONENTS)
+
+
+def test_a_prefix_leaves_the_document_as_that_stage_does(fixture_pdf: Path) -> None:
+    """stop47_list: after read + layout the page text is there, nothing later has run."""
+    doc = run(_doc(fixture_pdf / "stop47_list.pdf"), Context(Config()), ("read", "layout"))
+    assert doc.n_pages == len(doc.pages) > 0
+    assert all(page.text for page in doc.pages)
+    assert not doc.tables and not doc.municipalities and not doc.dates
+    run(doc, Context(Config()), ("repair", "tables", "entities"))
+    assert doc.municipalities
+
+
+def test_unknown_component_is_named() -> None:
+    with pytest.raises(ValueError, match=r"unknown components \['ocr'\]"):
+        run(_doc(Path("x.pdf")), Context(Config()), ("read", "ocr"))
