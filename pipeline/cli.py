@@ -21,6 +21,7 @@ from . import __version__
 from .components import Config
 from .errors import ExitCode, LvIngestError, NoInputError
 from .ingest import Outcome, discover, ingest_file, stored_outcome
+from .records import DATASETS
 from .source import file_identity
 
 EPILOG = """exit codes: 0 ok, 2 bad arguments, 3 missing dependency (tesseract, Latvian model,
@@ -138,8 +139,7 @@ def _print_summary(outcomes: list[Outcome], out: Path) -> None:
             print(f"{o.path}: {o.error}", file=sys.stderr)
         for w in o.warnings:
             print(f"{o.path}: warning: {w}", file=sys.stderr)
-    print(f"outputs in {out}/ (datasets: documents, pages, tables, table_cells, dates, targets, "
-          f"municipalities, repairs; quarantine/)")
+    print(f"outputs in {out}/ (datasets: {', '.join(DATASETS)}; quarantine/)")
 
 
 def _add_runner_options(parser: argparse.ArgumentParser, runners: tuple[str, ...], help: str) -> None:

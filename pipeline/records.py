@@ -13,7 +13,7 @@ import pyarrow as pa
 from . import __version__
 from .document import Document
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1: the words dataset
 
 _str = pa.string()
 _i32 = pa.int32()
@@ -119,6 +119,22 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("score", _f64),
         ]
     ),
+    "words": pa.schema(
+        [
+            ("doc_id", _str),
+            ("page_no", _i32),
+            ("line_no", _i32),
+            ("word_no", _i32),
+            ("block", _i32),
+            ("text", _str),
+            ("x0", _f64),
+            ("top", _f64),
+            ("x1", _f64),
+            ("bottom", _f64),
+            ("conf", _f64),
+            ("running", pa.bool_()),
+        ]
+    ),
 }
 
 DATASETS = tuple(SCHEMAS)
@@ -167,6 +183,13 @@ def to_rows(doc: Document, ingested_at: dt.datetime | None = None) -> dict[str, 
             {"doc_id": d, "page_no": p.page_no, "before": r.before, "after": r.after,
              "kind": r.kind, "score": r.score}
             for r in p.repairs
+        )
+        rows["words"].extend(
+            {"doc_id": d, "page_no": p.page_no, "line_no": n, "word_no": k, "block": line.block,
+             "text": w.text, "x0": w.x0, "top": w.top, "x1": w.x1, "bottom": w.bottom,
+             "conf": w.conf, "running": n in p.running}
+            for n, line in enumerate(p.lines)
+            for k, w in enumerate(line.words)
         )
     for t in doc.tables:
         table_id = global_table_id(d, t.table_id)

@@ -23,7 +23,8 @@ def ingested(fixture_pdf: Path, tmp_path_factory: pytest.TempPathFactory) -> dic
     for path in discover([fixture_pdf]):
         assert ingest_file(path, out).status == "ok", path
     return {name: pd.read_parquet(out / name) for name in
-            ("documents", "pages", "tables", "table_cells", "dates", "targets", "municipalities")}
+            ("documents", "pages", "tables", "table_cells", "dates", "targets", "municipalities",
+             "words")}
 
 
 def _of(frame: pd.DataFrame, ingested: dict, stem: str) -> pd.DataFrame:
@@ -124,6 +125,22 @@ def test_running_header_and_page_numbers_dropped_from_text(ingested: dict) -> No
     pages = _of(ingested["pages"], ingested, "kpi_multipage")
     assert not pages["text"].str.contains("Veselības ministrijas darbības stratēģija").any()
     assert pages["text_raw"].str.contains("Veselības ministrijas darbības stratēģija").all()
+
+
+def test_words_carry_boxes_confidence_and_reading_order(ingested: dict) -> None:
+    """Word boxes are kept: in reading order they spell the page's text as read (``text_raw``);
+    OCR words carry tesseract's confidence, text-layer words none; running lines are flagged."""
+    words = ingested["words"].sort_values(["doc_id", "page_no", "line_no", "word_no"])
+    pages = ingested["pages"].set_index(["doc_id", "page_no"])
+    for (doc_id, page_no), page_words in words.groupby(["doc_id", "page_no"]):
+        raw = pages.loc[(doc_id, page_no), "text_raw"]
+        assert word_accuracy(raw, " ".join(page_words["text"])) >= 0.95, (doc_id, page_no)
+        assert ((page_words["x0"] < page_words["x1"]) & (page_words["top"] < page_words["bottom"])).all()
+        assert (page_words["x0"] >= 0).all() and (page_words["top"] >= 0).all()
+        ocr = pages.loc[(doc_id, page_no), "method"] == "ocr"
+        assert page_words["conf"].notna().all() if ocr else page_words["conf"].isna().all()
+    running = _of(words, ingested, "kpi_multipage").query("running")
+    assert "Veselības" in " ".join(running["text"])
 
 
 def test_reingest_changes_nothing(fixture_pdf: Path, tmp_path: Path) -> None:
