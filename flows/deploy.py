@@ -12,7 +12,7 @@ from typing import Any
 
 from prefect.deployments.runner import RunnerDeployment
 
-from .ingest import ingest_folder, set_ocr_limit
+from .ingest import ingest_folder, patient_startup, set_ocr_limit
 
 
 def build_deployment(
@@ -44,6 +44,7 @@ def serve(inbox: Path, out: Path, cron: str, name: str = "lvingest-inbox",
     from prefect import serve as prefect_serve
 
     inbox.mkdir(parents=True, exist_ok=True)
-    if ocr_limit is not None:
-        set_ocr_limit(ocr_limit)
-    prefect_serve(build_deployment(inbox, out, cron, name, **runner))
+    with patient_startup():
+        if ocr_limit is not None:
+            set_ocr_limit(ocr_limit)
+        prefect_serve(build_deployment(inbox, out, cron, name, **runner))

@@ -24,6 +24,7 @@ from pipeline.ingest import Outcome, discover, ingest_file
 from pipeline.source import file_identity
 
 OCR_TAG = "lvingest-ocr"
+STARTUP_TIMEOUT = 120  # seconds to wait for Prefect's temporary server to come up
 
 
 def document_cache_key(context: Any, parameters: dict[str, Any]) -> str | None:
@@ -161,6 +162,20 @@ def task_runner(runner: str, address: str | None = None, workers: int = 2) -> An
 
 
 @contextlib.contextmanager
+def patient_startup() -> Iterator[None]:
+    """Wait up to ``STARTUP_TIMEOUT`` for Prefect's temporary server (when there is no API).
+
+    Its first start on a new machine creates and migrates Prefect's database, which takes longer
+    than the 20 s Prefect waits by default; a run would fail before it began.
+    """
+    from prefect.settings import PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS as TIMEOUT
+    from prefect.settings import temporary_settings
+
+    with temporary_settings(updates={TIMEOUT: max(TIMEOUT.value(), STARTUP_TIMEOUT)}):
+        yield
+
+
+@contextlib.contextmanager
 def shared_api() -> Iterator[None]:
     """One Prefect API for the flow and all its Dask workers.
 
@@ -175,7 +190,8 @@ def shared_api() -> Iterator[None]:
     url = PREFECT_API_URL.value()
     if not url:
         server = SubprocessASGIServer()
-        server.start()
+        with patient_startup():
+            server.start()
         url = server.api_url
     saved = os.environ.get("PREFECT_API_URL")
     os.environ["PREFECT_API_URL"] = url
@@ -206,7 +222,8 @@ def set_ocr_limit(limit: int) -> None:
 def run_flow(paths: list[Path], out: Path, runner: str, address: str | None = None,
              workers: int = 2, ocr_limit: int | None = None, **params: Any) -> list[dict[str, Any]]:
     """Run ``ingest_folder`` once over ``paths`` (used by ``lvingest ingest --runner``)."""
-    if ocr_limit is not None:
-        set_ocr_limit(ocr_limit)
-    return ingest_folder(inbox=[str(p) for p in paths], out=str(out), runner=runner,
-                         dask_address=address, workers=workers, **params)
+    with patient_startup():
+        if ocr_limit is not None:
+            set_ocr_limit(ocr_limit)
+        return ingest_folder(inbox=[str(p) for p in paths], out=str(out), runner=runner,
+                             dask_address=address, workers=workers, **params)

@@ -195,3 +195,21 @@ def _wait_for_deployment(name: str, server, seconds: float = 90) -> None:
             except ObjectNotFound:
                 time.sleep(1)
     raise AssertionError(f"deployment {name} did not appear in {seconds} s")
+
+
+def test_first_run_on_a_new_machine_waits_for_prefects_server(fixture_pdf: Path, tmp_path: Path) -> None:
+    """No API configured and an empty PREFECT_HOME: the temporary server must first create its
+    database, which outlasts Prefect's default wait. A 1 s wait set by the user would fail
+    every run; the flow waits long enough anyway."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env |= {"PREFECT_HOME": str(tmp_path / "prefect-home"),
+            "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "1"}
+    command = [sys.executable, "-m", "pipeline.cli", "ingest", str(fixture_pdf / "stop47_list.pdf"),
+               "--out", str(tmp_path / "out"), "--runner", "thread", "--no-progress"]
+    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert (tmp_path / "prefect-home" / "prefect.db").exists()
