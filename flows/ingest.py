@@ -22,6 +22,7 @@ from pipeline.components import Config
 from pipeline.errors import LvIngestError, NoInputError
 from pipeline.ingest import Outcome, discover, ingest_file
 from pipeline.source import file_identity
+from pipeline.textnorm import printable
 
 OCR_TAG = "lvingest-ocr"
 STARTUP_TIMEOUT = 120  # seconds to wait for Prefect's temporary server to come up
@@ -31,7 +32,10 @@ def document_cache_key(context: Any, parameters: dict[str, Any]) -> str | None:
     """Cache only while this version's output for these bytes exists (None means: run)."""
     if parameters.get("force"):
         return None
-    doc_id = file_identity(Path(parameters["path"]))
+    try:
+        doc_id = file_identity(Path(parameters["path"]))
+    except OSError:  # unreadable: the task records it, so it must run
+        return None
     marker = Path(parameters["out"]) / "documents" / f"{doc_id}.parquet"
     if not marker.exists():
         return None
@@ -53,9 +57,15 @@ def is_transient(task: Any, task_run: Any, state: Any) -> bool:
     return False
 
 
+def _task_run_name() -> str:
+    from prefect.runtime import task_run
+
+    return f"ingest {printable(task_run.parameters['path'])}"
+
+
 @task(
     name="ingest-document",
-    task_run_name="ingest {path}",
+    task_run_name=_task_run_name,
     retries=2,
     retry_delay_seconds=[2, 10],
     retry_condition_fn=is_transient,
@@ -134,9 +144,11 @@ def ingest_folder(
             for f in files
         ]
         rows = [future.result() for future in futures]
-    create_table_artifact(key="lvingest-documents", table=rows, description="Documents in this run")
-    create_markdown_artifact(key="lvingest-summary", markdown=report(rows), description="Run summary")
-    for row in rows:
+    # the API stores JSON, which file names that are not UTF-8 cannot go into as they are
+    shown = [{k: printable(v) if isinstance(v, str) else v for k, v in row.items()} for row in rows]
+    create_table_artifact(key="lvingest-documents", table=shown, description="Documents in this run")
+    create_markdown_artifact(key="lvingest-summary", markdown=report(shown), description="Run summary")
+    for row in shown:
         if row["status"] in ("failed", "partial"):
             logger.warning("%s: %s: %s", row["file"], row["status"], row["error"])
     return rows

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
+import io
 import json
 import os
 import sys
@@ -42,6 +43,27 @@ def _positive(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
     return value
+
+
+def _year(text: str) -> int:
+    """argparse type: a four-digit year."""
+    if not text.isdigit() or not 1000 <= int(text) <= 9999:
+        raise argparse.ArgumentTypeError(f"not a four-digit year: {text!r}")
+    return int(text)
+
+
+def _read_stdin() -> str:
+    """stdin as text: UTF-8, or else Windows-1257, the code page of Latvian text files from older
+    Windows (said on stderr), so ``ū`` and ``ā`` arrive as letters rather than as U+FFFD."""
+    buffer = getattr(sys.stdin, "buffer", None)
+    if buffer is None:  # already text (stdin replaced by a caller)
+        return sys.stdin.read()
+    data = buffer.read()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        print(f"lvingest: stdin is not UTF-8 (byte {exc.start}); read as Windows-1257", file=sys.stderr)
+        return data.decode("cp1257", errors="replace")
 
 
 def _add_ingest_options(parser: argparse.ArgumentParser) -> None:
@@ -82,7 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="dates, targets and municipalities from text on stdin, as JSON Lines",
         epilog=EPILOG,
     )
-    ext.add_argument("--year", type=int, default=None, help="year for dates written without one")
+    ext.add_argument("--year", type=_year, default=None, help="year for dates written without one")
     ext.add_argument("--no-repair", action="store_true", help="do not repair the text first")
     ext.set_defaults(func=cmd_extract)
 
@@ -112,10 +134,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _shown(name: str) -> str:
+    """A file name for one cell of the summary: control characters (a newline) escaped."""
+    return name if name.isprintable() else repr(name)[1:-1]
+
+
 def _print_summary(outcomes: list[Outcome], out: Path) -> None:
     header = ["file", "status", "pages", "ocr", "tables", "dates", "targets", "munic.", "repairs"]
     rows = [
-        [o.path.name, o.status, o.counts.get("pages", 0), o.n_ocr_pages, o.counts.get("tables", 0),
+        [_shown(o.path.name), o.status, o.counts.get("pages", 0), o.n_ocr_pages, o.counts.get("tables", 0),
          o.counts.get("dates", 0), o.counts.get("targets", 0), o.counts.get("municipalities", 0),
          o.counts.get("repairs", 0)]
         for o in outcomes
@@ -200,7 +227,7 @@ def _ingest_with_prefect(args: argparse.Namespace, files: list[Path]) -> list[Ou
 def cmd_repair(args: argparse.Namespace) -> int:
     from .repair import repair_text
 
-    text, changes = repair_text(sys.stdin.read())
+    text, changes = repair_text(_read_stdin())
     sys.stdout.write(text)
     if args.changes:
         for change in changes:
@@ -215,7 +242,7 @@ def _jsonable(value: object) -> object:
 def cmd_extract(args: argparse.Namespace) -> int:
     from .extract import extract_text
 
-    for kind, record in extract_text(sys.stdin.read(), year=args.year, repair_first=not args.no_repair):
+    for kind, record in extract_text(_read_stdin(), year=args.year, repair_first=not args.no_repair):
         row = {"type": kind, **{k: _jsonable(v) for k, v in dataclasses.asdict(record).items()}}
         print(json.dumps(row, ensure_ascii=False))
     return ExitCode.ok
@@ -257,6 +284,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):  # a file name that is not UTF-8 prints as \udcxx
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -90,7 +90,7 @@ def read(doc: Document, ctx: Context) -> None:
             if isinstance(image, RenderError):
                 raise image
             if image is not None:
-                ocr_page(pread.page, image, cfg.dpi, cfg.ocr_lang, cfg.ocr_timeout)
+                ocr_page(pread.page, image, cfg.ocr_lang, cfg.ocr_timeout)
             return pread.page
 
         for (pread, _), result in ordered_map(work, units(), cfg.jobs):

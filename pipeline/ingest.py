@@ -42,7 +42,8 @@ def discover(paths: Iterable[Path]) -> list[Path]:
         if path.is_dir():
             found.extend(
                 p for p in sorted(path.rglob("*"))
-                if p.is_file() and is_pdf_name(p)
+                # a link to nowhere is kept, to be recorded as unreadable rather than lost
+                if (p.is_file() or (p.is_symlink() and not p.exists())) and is_pdf_name(p)
             )
         elif path.is_file():
             found.append(path)

@@ -18,12 +18,14 @@ RELATION_GUESSES = re.compile(r"^(?:[<>](?!=)|=$)")
 BAR_SHARE = 0.6  # a row dark across this share of the glyph's width is a bar, not an arm
 
 
-def ocr_page(page: Page, image: Image.Image, dpi: int, lang: str, timeout: float) -> None:
+def ocr_page(page: Page, image: Image.Image, lang: str, timeout: float) -> None:
     """Replace ``page.words`` with tesseract's words; set method and mean confidence.
 
-    Drawn rulings are kept: a page whose text layer is garbage still has valid table borders.
+    ``image`` is as ``Renderer.render`` gives it, its resolution in ``image.info["dpi"]`` (a
+    large page may have got fewer dpi than asked). Drawn rulings are kept: a page whose text
+    layer is garbage still has valid table borders.
     """
-    scale = 72.0 / dpi
+    scale = 72.0 / image.info["dpi"][0]
     found = tesseract.image_to_words(image, lang=lang, timeout=timeout)
     ink = np.asarray(image.convert("L")) < 128
     for w in found:

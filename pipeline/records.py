@@ -12,6 +12,7 @@ import pyarrow as pa
 
 from . import __version__
 from .document import Document
+from .textnorm import printable
 
 SCHEMA_VERSION = "1.1"  # 1.1: the words dataset
 
@@ -222,8 +223,19 @@ def to_rows(doc: Document, ingested_at: dt.datetime | None = None) -> dict[str, 
     return rows
 
 
+def _printable(value: object) -> object:
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, list):
+        return [_printable(v) for v in value]
+    return value
+
+
 def to_tables(doc: Document, ingested_at: dt.datetime | None = None) -> dict[str, pa.Table]:
+    """Arrow tables of ``to_rows``; file names that are not UTF-8 (in paths, errors, warnings)
+    are made printable on the way."""
     return {
-        name: pa.Table.from_pylist(rows, schema=SCHEMAS[name])
+        name: pa.Table.from_pylist(
+            [{k: _printable(v) for k, v in row.items()} for row in rows], schema=SCHEMAS[name])
         for name, rows in to_rows(doc, ingested_at).items()
     }

@@ -6,6 +6,7 @@ bad input is rejected with a reason code the quarantine record keeps (see ``erro
 from __future__ import annotations
 
 import hashlib
+import math
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -41,7 +42,8 @@ class Limits:
     max_bytes: int = 512 * 1024 * 1024
     max_pages: int = 5000
     max_image_pixels: int = 150_000_000  # one embedded image, decoded
-    max_render_pixels: int = 120_000_000  # one page rendered for OCR
+    max_render_pixels: int = 120_000_000  # one page rendered for OCR; larger pages get fewer dpi
+    min_render_dpi: float = 100.0  # below this OCR reads little: such a page is not rendered
 
 
 @dataclass(slots=True)
@@ -180,27 +182,36 @@ class Renderer:
         self._path = path
 
     def render(self, page_no: int, dpi: int) -> Image.Image:
-        """The page as a grayscale image; RenderError if pdfium fails on it."""
+        """The page as a grayscale image, its resolution in ``image.info["dpi"]``.
+
+        A page too large for ``dpi`` within the pixel limit (a poster, a drawing) is rendered at
+        the resolution that fits; one that would need less than ``min_render_dpi`` raises
+        RenderError, as does a pdfium failure, so only that page is lost.
+        """
         try:
             page = self._pdf[page_no - 1]
         except pdfium.PdfiumError as exc:
             raise RenderError(f"page {page_no}: pdfium cannot load it: {exc}") from exc
         try:
             width, height = page.get_size()
-            pixels = (width * dpi / 72) * (height * dpi / 72)
-            if pixels > self._limits.max_render_pixels:
-                raise DecompressionBombError(
-                    str(self._path),
-                    f"page {page_no} would render to {pixels:,.0f} pixels at {dpi} dpi",
+            # a hair under the limit, as pdfium rounds the bitmap up to whole pixels
+            fit = 71.9 * math.sqrt(self._limits.max_render_pixels / max(width * height, 1.0))
+            if fit < self._limits.min_render_dpi:
+                raise RenderError(
+                    f"page {page_no}: {width:.0f} x {height:.0f} pt is too large to render for OCR "
+                    f"(it would get {fit:.0f} dpi within {self._limits.max_render_pixels:,} pixels)"
                 )
+            used = min(float(dpi), fit)
             try:
-                bitmap = page.render(scale=dpi / 72, grayscale=True)
+                bitmap = page.render(scale=used / 72, grayscale=True)
             except pdfium.PdfiumError as exc:
                 raise RenderError(f"page {page_no}: pdfium cannot render it: {exc}") from exc
             try:
-                return bitmap.to_pil().copy()
+                image = bitmap.to_pil().copy()
             finally:
                 bitmap.close()
+            image.info["dpi"] = (used, used)
+            return image
         finally:
             page.close()
 

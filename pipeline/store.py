@@ -13,7 +13,9 @@ import json
 import os
 import shutil
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -21,14 +23,15 @@ import pyarrow.parquet as pq
 from . import __version__
 from .errors import InputFileError, OutputError
 from .records import DATASETS, SCHEMAS
+from .textnorm import printable
 
 
 def _tmp_name(target: Path) -> Path:
     return target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.tmp")
 
 
-def atomic_write_bytes(target: Path, writer) -> None:
-    """Call ``writer(file)`` on a temporary sibling, fsync, and rename it over ``target``."""
+def _write_tmp(target: Path, writer: Callable[[BinaryIO], object]) -> Path:
+    """Call ``writer(file)`` on a hidden temporary sibling of ``target`` and fsync it."""
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = _tmp_name(target)
     try:
@@ -36,25 +39,37 @@ def atomic_write_bytes(target: Path, writer) -> None:
             writer(handle)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, target)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+    return tmp
+
+
+def atomic_write_bytes(target: Path, writer: Callable[[BinaryIO], object]) -> None:
+    """Call ``writer(file)`` on a temporary sibling, fsync, and rename it over ``target``."""
+    os.replace(_write_tmp(target, writer), target)
 
 
 def write_document(out: Path, tables: dict[str, pa.Table]) -> None:
-    """Write every dataset for one document, ``documents`` last."""
+    """Write every dataset for one document: all of them to temporaries first, then renamed into
+    place with ``documents`` last, so an interrupted write changes no dataset at all."""
     doc_id = tables["documents"]["doc_id"][0].as_py()
     order = [name for name in DATASETS if name != "documents"] + ["documents"]
+    staged: list[tuple[Path, Path]] = []
     try:
         for name in order:
+            target = out / name / f"{doc_id}.parquet"
             table = tables[name]
-            atomic_write_bytes(
-                out / name / f"{doc_id}.parquet",
-                lambda handle, table=table: pq.write_table(table, handle, compression="zstd"),
-            )
+            staged.append((_write_tmp(
+                target, lambda handle, table=table: pq.write_table(table, handle, compression="zstd")
+            ), target))
+        for tmp, target in staged:
+            os.replace(tmp, target)
     except OSError as exc:
         raise OutputError(f"cannot write to {out}: {exc}") from exc
+    finally:
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
 
 
 def ensure_layout(out: Path) -> None:
@@ -91,11 +106,11 @@ def quarantine(out: Path, source: Path, doc_id: str, error: InputFileError, copy
     folder = out / "quarantine"
     target = folder / f"{doc_id[:12]}-{source.name}"
     record = {
-        "file_name": source.name,
-        "source_path": str(source),
+        "file_name": printable(source.name),
+        "source_path": printable(str(source.resolve())),
         "doc_id": doc_id,
         "reason": error.reason,
-        "detail": error.detail,
+        "detail": printable(error.detail),
         "copied": copy,
         "pipeline_version": __version__,
         "quarantined_at": dt.datetime.now(dt.timezone.utc).isoformat(),

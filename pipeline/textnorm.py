@@ -23,6 +23,12 @@ LOOKALIKES = str.maketrans("éèëê&€@$§íìïáàúù", "eeeeeeessiiiaauu")
 _OPENERS = "\"'„“”«»‘’([{"
 
 
+def printable(text: str) -> str:
+    """Text any UTF-8 writer accepts. File names that are not UTF-8 reach Python as lone
+    surrogates (``\udce2``), which Parquet, JSON and the terminal refuse; they become U+FFFD."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def fold(text: str) -> str:
     """Strip Latvian diacritics: ``pašvaldībās`` -> ``pasvaldibas`` (same length)."""
     return text.translate(LATVIAN_FOLD)

@@ -31,5 +31,5 @@ def ocr_pages(path: Path, page_nos: list[int] | None = None, dpi: int = DPI, lan
     wanted = [p for p in pages if page_nos is None or p.page_no in page_nos]
     with Renderer(path, Limits()) as renderer:
         for page in wanted:
-            ocr_page(page, renderer.render(page.page_no, dpi), dpi, lang, OCR_TIMEOUT)
+            ocr_page(page, renderer.render(page.page_no, dpi), lang, OCR_TIMEOUT)
     return wanted

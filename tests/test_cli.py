@@ -40,6 +40,7 @@ def test_bad_arguments_exit_2(fixture_pdf: Path) -> None:
     (["ingest", "x.pdf", "--runner", "thread", "--workers", "0"], "must be at least 1, not 0"),
     (["ingest", "x.pdf", "--dpi", "0"], "must be at least 1, not 0"),
     (["serve", "--ocr-limit", "0"], "must be at least 1, not 0"),
+    (["extract", "--year", "10000"], "not a four-digit year"),
 ])
 def test_runner_options_the_runner_would_ignore_exit_2(args: list[str], message: str,
                                                       tmp_path: Path) -> None:
@@ -64,6 +65,18 @@ def test_a_bug_exits_15_with_the_traceback(monkeypatch: pytest.MonkeyPatch,
     assert main(["repair"]) == ExitCode.internal == 15
     err = capsys.readouterr().err
     assert "ZeroDivisionError: a bug in repair" in err and "internal error" in err
+
+
+@pytest.mark.parametrize("flags", [[], ["--no-repair"]])
+def test_extract_reads_windows_1257_stdin(flags: list[str]) -> None:
+    """A Latvian text file saved by older Windows: its ū and ā arrive as letters."""
+    data = "Līdz 2025. gada 1. jūnijam Jelgavas novadā".encode("cp1257")
+    result = subprocess.run(LVINGEST + ["extract", *flags], input=data, capture_output=True, timeout=120)
+    assert result.returncode == 0, result.stderr.decode()
+    rows = [json.loads(line) for line in result.stdout.decode().splitlines()]
+    assert {(r["type"], r.get("start") or r.get("code")) for r in rows} >= {
+        ("date", "2025-06-01"), ("municipality", "LV-041")}
+    assert "read as Windows-1257" in result.stderr.decode()
 
 
 def test_no_input_exit_5(tmp_path: Path) -> None:

@@ -139,3 +139,67 @@ def test_pages_that_fail_make_the_document_partial(
     assert len(pd.read_parquet(out / "pages")) == doc["n_pages"] == len(doc["warnings"]) == 3
     assert all(expected in w for w in doc["warnings"]), doc["warnings"]
     assert "warning: page 1: " in capsys.readouterr().err
+
+
+def test_file_names_that_are_not_utf8(
+    broken_dir: Path, fixture_pdf: Path, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    """A name with a Latin-1 byte (a copy from an old Windows share): both files are recorded,
+    the name made printable, and the run goes on to the next file."""
+    import os
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    good = inbox / os.fsdecode(b"pl\xe2ns.pdf")
+    shutil.copy(fixture_pdf / "stop47_list.pdf", good)
+    shutil.copy(broken_dir / "not_a_pdf.pdf", inbox / os.fsdecode(b"bojats \xe2.pdf"))
+    shutil.copy(fixture_pdf / "plan_text.pdf", inbox / "z.pdf")
+    out = tmp_path / "out"
+    assert main(["ingest", str(inbox), "--out", str(out), "--no-progress"]) == ExitCode.input_failed
+    docs = pd.read_parquet(out / "documents").set_index("file_name")
+    assert docs["status"].to_dict() == {"pl\ufffdns.pdf": "ok", "bojats \ufffd.pdf": "failed", "z.pdf": "ok"}
+    assert _reason(out, os.fsdecode(b"bojats \xe2.pdf"))["file_name"] == "bojats \ufffd.pdf"
+    assert "bojats \\udce2.pdf: not_pdf" in capsys.readouterr().err
+
+
+def test_broken_link_in_an_inbox_is_recorded(fixture_pdf: Path, tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(fixture_pdf / "stop47_list.pdf", inbox / "a.pdf")
+    (inbox / "moved.pdf").symlink_to(tmp_path / "nowhere.pdf")
+    out = tmp_path / "out"
+    assert main(["ingest", str(inbox), "--out", str(out), "--no-progress"]) == ExitCode.input_failed
+    docs = pd.read_parquet(out / "documents").set_index("file_name")
+    assert docs.loc["moved.pdf", "error"] == "unreadable: cannot read the file: No such file or directory"
+    assert docs.loc["a.pdf", "status"] == "ok"
+
+
+def test_page_too_large_to_render_loses_only_that_page(fixture_pdf: Path, tmp_path: Path) -> None:
+    """A blank 20000 pt page after a good one: the document is partial, the good page kept."""
+    path = tmp_path / "poster.pdf"
+    with pikepdf.open(fixture_pdf / "stop47_list.pdf") as pdf:
+        pdf.add_blank_page()
+        pdf.pages[-1].MediaBox = [0, 0, 20000, 20000]  # beyond pikepdf's own page-size check
+        pdf.save(path)
+    outcome = ingest_file(path, tmp_path / "out")
+    assert outcome.status == "partial"
+    [warning] = outcome.warnings
+    assert warning.startswith("page 2: page 2: 20000 x 20000 pt is too large to render for OCR")
+    assert outcome.counts["municipalities"] > 0  # page 1 was read
+
+
+def test_large_page_is_rendered_at_the_resolution_that_fits(tmp_path: Path) -> None:
+    """An A0 drawing at 300 dpi would exceed the pixel limit: it gets fewer dpi, and says so."""
+    from pipeline.source import Renderer
+
+    path = tmp_path / "a0.pdf"
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(2384, 3370))
+    pdf.save(path)
+    limits = Limits()
+    with Renderer(path, limits) as renderer:
+        image = renderer.render(1, 300)
+    dpi = image.info["dpi"][0]
+    assert 250 < dpi < 300
+    assert image.width * image.height <= limits.max_render_pixels
+    assert abs(image.width - 2384 * dpi / 72) <= 1

@@ -55,6 +55,38 @@ def test_failed_write_leaves_previous_file_and_no_temporary(tmp_path: Path) -> N
     assert [p.name for p in target.parent.iterdir()] == ["x.parquet"]
 
 
+def test_interrupted_document_write_changes_no_dataset(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C while a document's datasets are written: readers see neither new rows without a
+    ``documents`` row nor a mix of old and new files; no temporaries stay behind."""
+    store.ensure_layout(tmp_path)
+    old = _doc()
+    store.write_document(tmp_path, records.to_tables(old))
+    before = {p: p.read_bytes() for p in tmp_path.rglob("*.parquet")}
+    new = _doc()
+    new.pages[0].text = "Jelgavā"
+    written = []
+    real = pq.write_table
+
+    def interrupted_at_the_fourth(table, where, **kwargs) -> None:
+        written.append(where)
+        if len(written) == 4:
+            raise KeyboardInterrupt
+        real(table, where, **kwargs)
+
+    monkeypatch.setattr(pq, "write_table", interrupted_at_the_fourth)
+    with pytest.raises(KeyboardInterrupt):
+        store.write_document(tmp_path, records.to_tables(new))
+    assert {p: p.read_bytes() for p in tmp_path.rglob("*.parquet")} == before
+    assert not [p for p in tmp_path.rglob(".*")]
+    monkeypatch.undo()
+    fresh = _doc("cd" * 32)
+    monkeypatch.setattr(pq, "write_table", interrupted_at_the_fourth)
+    written.clear()
+    with pytest.raises(KeyboardInterrupt):
+        store.write_document(tmp_path, records.to_tables(fresh))
+    assert not list(tmp_path.rglob("cdcd*"))
+
+
 def test_empty_dataset_still_has_columns(tmp_path: Path) -> None:
     store.ensure_layout(tmp_path)
     frame = pd.read_parquet(tmp_path / "targets")
