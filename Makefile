@@ -4,7 +4,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 OUT ?= outputs
-APT_PACKAGES := tesseract-ocr tesseract-ocr-lav tesseract-ocr-eng hunspell-lv hunspell-tools
+APT_PACKAGES := tesseract-ocr tesseract-ocr-lav tesseract-ocr-eng tesseract-ocr-osd hunspell-lv hunspell-tools
 STAMP := $(VENV)/.installed
 
 .PHONY: run test bench bench-text bench-tables fixtures lock system clean serve

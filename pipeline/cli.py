@@ -3,6 +3,9 @@
 Exit codes (see ``pipeline.errors.ExitCode``): 0 all inputs ingested; 2 bad arguments;
 3 a required program or model is missing; 4 the run finished but some input was quarantined or
 only partly read; 5 no input found; 6 the output cannot be written; 130 interrupted; 15 a bug.
+
+The pipeline (spaCy, pandas, pyarrow, Prefect: seconds of imports) is imported inside the
+commands, so ``--help`` answers at once and Ctrl-C during start-up is an ordinary interruption.
 """
 from __future__ import annotations
 
@@ -17,13 +20,14 @@ import time
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
-from .components import Config
 from .errors import ExitCode, LvIngestError, NoInputError
-from .ingest import Outcome, discover, ingest_file, stored_outcome
-from .records import DATASETS
-from .source import file_identity
+
+if TYPE_CHECKING:
+    from .components import Config
+    from .ingest import Outcome
 
 EPILOG = """exit codes: 0 ok, 2 bad arguments, 3 missing dependency (tesseract, Latvian model,
 hunspell-lv), 4 some input quarantined or partial, 5 no input found, 6 output not writable,
@@ -31,6 +35,8 @@ hunspell-lv), 4 some input quarantined or partial, 5 no input found, 6 output no
 
 
 def _config(args: argparse.Namespace) -> Config:
+    from .components import Config
+
     return Config(dpi=args.dpi, ocr_lang=args.ocr_lang, jobs=args.jobs, force_ocr=args.force_ocr)
 
 
@@ -140,6 +146,8 @@ def _shown(name: str) -> str:
 
 
 def _print_summary(outcomes: list[Outcome], out: Path) -> None:
+    from .records import DATASETS
+
     header = ["file", "status", "pages", "ocr", "tables", "dates", "targets", "munic.", "repairs"]
     rows = [
         [_shown(o.path.name), o.status, o.counts.get("pages", 0), o.n_ocr_pages, o.counts.get("tables", 0),
@@ -191,6 +199,7 @@ def _runner_misuse(args: argparse.Namespace) -> str | None:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
+    from .ingest import discover, ingest_file
     from .progress import PageProgress
 
     if problem := _runner_misuse(args):
@@ -216,6 +225,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 def _ingest_with_prefect(args: argparse.Namespace, files: list[Path]) -> list[Outcome]:
     from flows.ingest import run_flow
+
+    from .ingest import stored_outcome
+    from .source import file_identity
 
     rows = run_flow(files, args.out, args.runner, args.dask_address, args.workers, args.ocr_limit,
                     dpi=args.dpi, ocr_lang=args.ocr_lang, page_jobs=args.jobs, force=args.force,

@@ -162,6 +162,7 @@ class Page:
     method: str = "text"  # text | ocr
     triage: str = ""  # why the text layer was kept or replaced
     ocr_confidence: float | None = None
+    rotation: int = 0  # degrees the scan was turned clockwise to read it upright (OCR pages)
     lines: list[Line] = field(default_factory=list)
     running: set[int] = field(default_factory=set)  # indexes into lines: headers, footers, page numbers
     text_raw: str = ""

@@ -16,24 +16,35 @@ RULE_GLYPHS = re.compile(r"^[|¦│]+|[|¦│]+$")
 # looked at again in the image (a "<=" or ">=" it read in full is left as it is)
 RELATION_GUESSES = re.compile(r"^(?:[<>](?!=)|=$)")
 BAR_SHARE = 0.6  # a row dark across this share of the glyph's width is a bar, not an arm
+# an upright page reads at 85-95; sideways or upside down, at 20-30
+UPRIGHT_CONFIDENCE = 50.0
+MIN_ORIENTATION_CONFIDENCE = 2.0  # tesseract's OSD confidence needed to turn a page
 
 
 def ocr_page(page: Page, image: Image.Image, lang: str, timeout: float) -> None:
     """Replace ``page.words`` with tesseract's words; set method and mean confidence.
 
     ``image`` is as ``Renderer.render`` gives it, its resolution in ``image.info["dpi"]`` (a
-    large page may have got fewer dpi than asked). Drawn rulings are kept: a page whose text
-    layer is garbage still has valid table borders.
+    large page may have got fewer dpi than asked). A page read with little confidence may be a
+    sideways or upside-down scan: tesseract's orientation detection is asked, and if turning the
+    page upright reads better, the page keeps the turned geometry (``page.rotation``). Drawn
+    rulings are kept on an upright page: a garbage text layer still has valid table borders.
     """
+    found = _read(image, lang, timeout)
+    if _confidence(found) < UPRIGHT_CONFIDENCE:
+        turn = tesseract.orientation(image, timeout)
+        if turn is not None and turn[0] % 360 and turn[1] >= MIN_ORIENTATION_CONFIDENCE:
+            upright = image.rotate(-turn[0], expand=True)  # PIL turns counter-clockwise
+            upright.info["dpi"] = image.info["dpi"]
+            again = _read(upright, lang, timeout)
+            if _confidence(again) > _confidence(found):
+                found, image = again, upright
+                page.rotation = turn[0]
+                if turn[0] in (90, 270):
+                    page.width, page.height = page.height, page.width
+                page.rulings = []  # drawn in the unturned page's frame
+                page.triage += f"; turned {turn[0]}° clockwise to read it upright (tesseract OSD)"
     scale = 72.0 / image.info["dpi"][0]
-    found = tesseract.image_to_words(image, lang=lang, timeout=timeout)
-    ink = np.asarray(image.convert("L")) < 128
-    for w in found:
-        w.text = RULE_GLYPHS.sub("", w.text)
-        if RELATION_GUESSES.match(w.text):
-            relation = _relation(ink, w.left, w.top, w.width / len(w.text), w.height)
-            w.text = (relation or w.text[0]) + w.text[1:]
-    found = [w for w in found if w.text]
     page.words = [
         Word(
             text=w.text,
@@ -46,10 +57,25 @@ def ocr_page(page: Page, image: Image.Image, lang: str, timeout: float) -> None:
         for w in found
     ]
     page.method = "ocr"
+    page.ocr_confidence = _confidence(found)
+
+
+def _read(image: Image.Image, lang: str, timeout: float) -> list[tesseract.OcrWord]:
+    """tesseract's words, rule glyphs dropped and ≥/≤ read again from the glyph."""
+    found = tesseract.image_to_words(image, lang=lang, timeout=timeout)
+    ink = np.asarray(image.convert("L")) < 128
+    for w in found:
+        w.text = RULE_GLYPHS.sub("", w.text)
+        if RELATION_GUESSES.match(w.text):
+            relation = _relation(ink, w.left, w.top, w.width / len(w.text), w.height)
+            w.text = (relation or w.text[0]) + w.text[1:]
+    return [w for w in found if w.text]
+
+
+def _confidence(found: list[tesseract.OcrWord]) -> float:
+    """Mean confidence per character (long words count more); 0 for no words."""
     total = sum(len(w.text) for w in found)
-    page.ocr_confidence = (
-        sum(w.conf * len(w.text) for w in found) / total if total else 0.0
-    )
+    return sum(w.conf * len(w.text) for w in found) / total if total else 0.0
 
 
 def _relation(ink: np.ndarray, left: int, top: int, width: float, height: int) -> str | None:

@@ -14,7 +14,7 @@ from . import __version__
 from .document import Document
 from .textnorm import printable
 
-SCHEMA_VERSION = "1.1"  # 1.1: the words dataset
+SCHEMA_VERSION = "1.1"  # 1.1: the words dataset, pages.rotation
 
 _str = pa.string()
 _i32 = pa.int32()
@@ -45,6 +45,7 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("text", _str),
             ("text_raw", _str),
             ("ocr_confidence", _f64),
+            ("rotation", _i32),
             ("quality", _f64),
             ("triage", _str),
         ]
@@ -176,6 +177,7 @@ def to_rows(doc: Document, ingested_at: dt.datetime | None = None) -> dict[str, 
                 "text": p.text,
                 "text_raw": p.text_raw,
                 "ocr_confidence": p.ocr_confidence,
+                "rotation": p.rotation,
                 "quality": p.quality,
                 "triage": p.triage,
             }

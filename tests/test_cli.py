@@ -26,6 +26,14 @@ def test_help_everywhere(command: str) -> None:
     assert "exit codes: 0 ok" in result.stdout
 
 
+def test_help_needs_none_of_the_heavy_imports() -> None:
+    """``--help`` and ``--version`` answer at once, and Ctrl-C during start-up is caught."""
+    code = ("import sys, pipeline.cli; heavy = {'spacy', 'pyarrow', 'pandas', 'prefect', 'pdfplumber'}; "
+            "print(sorted(heavy & set(sys.modules)))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip() == "[]", result.stdout
+
+
 def test_bad_arguments_exit_2(fixture_pdf: Path) -> None:
     assert run(["ingest"]).returncode == ExitCode.usage
     # a Prefect concurrency limit means nothing to a run without Prefect

@@ -1,11 +1,19 @@
-"""OCR post-processing: what tesseract's lav model misreads and the page image can settle."""
+"""OCR post-processing: what tesseract's lav model misreads and the page image can settle,
+and pages scanned the wrong way round."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
+import pandas as pd
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
+from bench.scoring import word_accuracy
+from conftest import gold
+from pipeline.ingest import ingest_file
 from pipeline.ocr import _relation
+from pipeline.source import Limits, Renderer
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 
@@ -24,3 +32,19 @@ def glyph(char: str) -> tuple[np.ndarray, tuple[int, int, int, int]]:
 def test_relation_read_from_the_glyph(char: str, expected: str | None) -> None:
     ink, (left, top, width, height) = glyph(char)
     assert _relation(ink, left, top, width, height) == expected
+
+
+# archives scan pages upside down or sideways (a landscape table fed the wrong way)
+@pytest.mark.ocr
+@pytest.mark.parametrize("turned", [90, 180])
+def test_sideways_or_upside_down_scan_is_read_upright(turned: int, fixture_pdf: Path, tmp_path: Path) -> None:
+    with Renderer(fixture_pdf / "plan_scan.pdf", Limits()) as renderer:
+        image = renderer.render(1, 300)
+    path = tmp_path / f"turned-{turned}.pdf"
+    image.rotate(turned, expand=True).save(path, resolution=300)
+    out = tmp_path / "out"
+    assert ingest_file(path, out).status == "ok"
+    [page] = pd.read_parquet(out / "pages").to_dict("records")
+    assert page["method"] == "ocr" and page["rotation"] == turned
+    assert page["ocr_confidence"] > 80
+    assert word_accuracy(gold("plan_scan")["pages"][0]["text"], page["text"]) > 0.9

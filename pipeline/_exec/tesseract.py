@@ -17,7 +17,7 @@ from PIL import Image
 
 from ..errors import MissingDependencyError, OcrTimeoutError, PageError
 
-DEBIAN_PACKAGES = {"lav": "tesseract-ocr-lav", "eng": "tesseract-ocr-eng"}
+DEBIAN_PACKAGES = {"lav": "tesseract-ocr-lav", "eng": "tesseract-ocr-eng", "osd": "tesseract-ocr-osd"}
 
 
 @dataclass(slots=True)
@@ -100,6 +100,23 @@ def image_to_words(
             )
         )
     return words
+
+
+def orientation(image: Image.Image, timeout: float) -> tuple[int, float] | None:
+    """Degrees to turn the image clockwise so its text stands upright, with tesseract's
+    confidence (OSD, ``--psm 0``); None when the page has too little text to tell."""
+    require("osd")
+    _environment()
+    try:
+        osd = pytesseract.image_to_osd(image, config="--psm 0", timeout=timeout,
+                                       output_type=pytesseract.Output.DICT)
+    except RuntimeError as exc:
+        if "timeout" in str(exc).lower():
+            raise OcrTimeoutError(f"tesseract took longer than {timeout:g} s") from exc
+        raise PageError(f"tesseract failed: {exc}") from exc
+    except pytesseract.TesseractError:  # "Too few characters": a blank or nearly blank page
+        return None
+    return int(osd["rotate"]), float(osd["orientation_conf"])
 
 
 def short_version() -> str:
