@@ -19,6 +19,7 @@ BAR_SHARE = 0.6  # a row dark across this share of the glyph's width is a bar, n
 # an upright page reads at 85-95; sideways or upside down, at 20-30
 UPRIGHT_CONFIDENCE = 50.0
 MIN_ORIENTATION_CONFIDENCE = 2.0  # tesseract's OSD confidence needed to turn a page
+STANDING_SHARE = 0.5  # of words of 3+ letters whose box is taller than wide: text runs sideways
 
 
 def ocr_page(page: Page, image: Image.Image, lang: str, timeout: float) -> None:
@@ -31,7 +32,7 @@ def ocr_page(page: Page, image: Image.Image, lang: str, timeout: float) -> None:
     rulings are kept on an upright page: a garbage text layer still has valid table borders.
     """
     found = _read(image, lang, timeout)
-    if _confidence(found) < UPRIGHT_CONFIDENCE:
+    if _looks_turned(found):
         turn = tesseract.orientation(image, timeout)
         if turn is not None and turn[0] % 360 and turn[1] >= MIN_ORIENTATION_CONFIDENCE:
             upright = image.rotate(-turn[0], expand=True)  # PIL turns counter-clockwise
@@ -70,6 +71,14 @@ def _read(image: Image.Image, lang: str, timeout: float) -> list[tesseract.OcrWo
             relation = _relation(ink, w.left, w.top, w.width / len(w.text), w.height)
             w.text = (relation or w.text[0]) + w.text[1:]
     return [w for w in found if w.text]
+
+
+def _looks_turned(found: list[tesseract.OcrWord]) -> bool:
+    """Upside down, tesseract reads little and unsure; sideways, it may read the words well
+    but each box stands taller than wide and the lines come out as scrambled columns."""
+    long = [w for w in found if len(w.text) >= 3]
+    standing = sum(1 for w in long if w.height > w.width)
+    return _confidence(found) < UPRIGHT_CONFIDENCE or standing > STANDING_SHARE * len(long)
 
 
 def _confidence(found: list[tesseract.OcrWord]) -> float:

@@ -52,6 +52,7 @@ class PageRead:
 
     page: Page
     image_cover: float  # share of the page area covered by images
+    sideways: float = 0.0  # share of the text layer's letters that do not stand upright
 
 
 def file_identity(path: Path) -> str:
@@ -144,6 +145,7 @@ def read_page(pdf: pdfplumber.PDF, index: int, limits: Limits, path: Path) -> Pa
             covered += max(0.0, float(image["x1"] - image["x0"])) * max(
                 0.0, float(image["bottom"] - image["top"])
             )
+        found = plumb.extract_words(keep_blank_chars=False, use_text_flow=False)
         words = [
             Word(
                 text=unicodedata.normalize("NFC", w["text"]),
@@ -152,8 +154,10 @@ def read_page(pdf: pdfplumber.PDF, index: int, limits: Limits, path: Path) -> Pa
                 x1=float(w["x1"]),
                 bottom=float(w["bottom"]),
             )
-            for w in plumb.extract_words(keep_blank_chars=False, use_text_flow=False)
+            for w in found
         ]
+        letters = sum(len(w["text"]) for w in found) or 1
+        sideways = sum(len(w["text"]) for w in found if not w["upright"]) / letters
         rulings = [
             Ruling(float(e["x0"]), float(e["top"]), float(e["x1"]), float(e["bottom"]))
             for e in plumb.edges
@@ -165,7 +169,7 @@ def read_page(pdf: pdfplumber.PDF, index: int, limits: Limits, path: Path) -> Pa
             words=words,
             rulings=rulings,
         )
-        return PageRead(page=page, image_cover=min(1.0, covered / area))
+        return PageRead(page=page, image_cover=min(1.0, covered / area), sideways=sideways)
     finally:
         plumb.close()
 

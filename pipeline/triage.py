@@ -25,6 +25,7 @@ class TriageRules:
     scan_max_words: int = 30  # ... with only this many words is a scan
     min_words_for_lexicon: int = 12
     min_lexicon_ratio: float = 0.35
+    max_sideways_share: float = 0.5  # of letters: a page set sideways reads as scrambled columns
 
 
 def _bad_char_share(text: str) -> float:
@@ -49,6 +50,8 @@ def assess(
     bad = _bad_char_share(text)
     if bad > rules.max_bad_char_share:
         return True, f"{bad:.0%} private-use, control or unknown glyphs"
+    if read.sideways > rules.max_sideways_share:
+        return True, f"{read.sideways:.0%} of the text runs sideways (a turned page)"
     if read.image_cover >= rules.scan_image_cover and len(words) <= rules.scan_max_words:
         return True, f"scanned page ({read.image_cover:.0%} image) with {len(words)} stray words"
     alpha = [w.text for w in words if any(c.isalpha() for c in w.text)]

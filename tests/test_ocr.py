@@ -48,3 +48,21 @@ def test_sideways_or_upside_down_scan_is_read_upright(turned: int, fixture_pdf: 
     assert page["method"] == "ocr" and page["rotation"] == turned
     assert page["ocr_confidence"] > 80
     assert word_accuracy(gold("plan_scan")["pages"][0]["text"], page["text"]) > 0.9
+
+
+@pytest.mark.ocr
+def test_text_layer_set_sideways_is_read_upright(fixture_pdf: Path, tmp_path: Path) -> None:
+    """plan_text with /Rotate 90: its letters lie on their side in the displayed page, so the
+    text layer would read as scrambled columns; the page is OCR'd and turned upright instead."""
+    import pikepdf
+
+    path = tmp_path / "rotated.pdf"
+    with pikepdf.open(fixture_pdf / "plan_text.pdf") as pdf:
+        pdf.pages[0].Rotate = 90
+        pdf.save(path)
+    out = tmp_path / "out"
+    assert ingest_file(path, out).status == "ok"
+    page = pd.read_parquet(out / "pages").set_index("page_no").loc[1]
+    assert page["method"] == "ocr" and "runs sideways" in page["triage"]
+    assert page["rotation"] == 270
+    assert word_accuracy(gold("plan_text")["pages"][0]["text"], page["text"]) > 0.9
