@@ -155,8 +155,11 @@ def _print_summary(outcomes: list[Outcome], out: Path) -> None:
          o.counts.get("repairs", 0)]
         for o in outcomes
     ]
-    totals = [f"{len(outcomes)} documents", f"{sum(o.status == 'failed' for o in outcomes)} quarantined"]
-    totals += [sum(r[i] for r in rows) for i in range(2, len(header))]
+    # a file given twice (the same bytes under two names) is one document: count it once
+    first = {o.doc_id: k for k, o in reversed(list(enumerate(outcomes)))}
+    unique = [rows[k] for k in sorted(first.values())]
+    totals = [f"{len(unique)} documents", f"{sum(r[1] == 'failed' for r in unique)} quarantined"]
+    totals += [sum(r[i] for r in unique) for i in range(2, len(header))]
     widths = [max(len(str(r[i])) for r in [header, *rows, totals]) for i in range(len(header))]
 
     def line(row: list) -> str:

@@ -132,3 +132,20 @@ def test_ingest_summary_and_rerun_is_cached(fixture_pdf: Path, tmp_path: Path) -
     second = run(args)
     assert "cached" in second.stdout
     assert len(pd.read_parquet(tmp_path / "pages")) == 1
+
+
+def test_same_bytes_under_two_names_count_once(fixture_pdf: Path, tmp_path: Path,
+                                               capsys: pytest.CaptureFixture) -> None:
+    import shutil
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for name in ("a.pdf", "b.pdf"):
+        shutil.copy(fixture_pdf / "stop47_list.pdf", inbox / name)
+    assert main(["ingest", str(inbox), "--out", str(tmp_path / "out"), "--no-progress"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    [a] = [line.split() for line in lines if line.startswith("a.pdf")]
+    [b] = [line.split() for line in lines if line.startswith("b.pdf")]
+    [total] = [line.split() for line in lines if "documents" in line and "quarantined" in line]
+    assert (a[1], b[1]) == ("ok", "cached")
+    assert total[:2] == ["1", "documents"] and total[4:] == a[2:]
