@@ -21,6 +21,7 @@ from pipeline import __version__
 from pipeline.components import Config
 from pipeline.errors import LvIngestError, NoInputError
 from pipeline.ingest import Outcome, discover, ingest_file
+from pipeline.records import printable_row
 from pipeline.source import file_identity
 from pipeline.textnorm import printable
 
@@ -145,7 +146,7 @@ def ingest_folder(
         ]
         rows = [future.result() for future in futures]
     # the API stores JSON, which file names that are not UTF-8 cannot go into as they are
-    shown = [{k: printable(v) if isinstance(v, str) else v for k, v in row.items()} for row in rows]
+    shown = [printable_row(row) for row in rows]
     create_table_artifact(key="lvingest-documents", table=shown, description="Documents in this run")
     create_markdown_artifact(key="lvingest-summary", markdown=report(shown), description="Run summary")
     for row in shown:

@@ -205,9 +205,6 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from .ingest import discover, ingest_file
     from .progress import PageProgress
 
-    if problem := _runner_misuse(args):
-        print(f"lvingest ingest: {problem}", file=sys.stderr)
-        return ExitCode.usage
     files = discover(args.paths)
     config = _config(args)
     if args.runner != "local":
@@ -229,14 +226,13 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def _ingest_with_prefect(args: argparse.Namespace, files: list[Path]) -> list[Outcome]:
     from flows.ingest import run_flow
 
-    from .ingest import stored_outcome
-    from .source import file_identity
+    from .ingest import document_id, stored_outcome
 
     rows = run_flow(files, args.out, args.runner, args.dask_address, args.workers, args.ocr_limit,
                     dpi=args.dpi, ocr_lang=args.ocr_lang, page_jobs=args.jobs, force=args.force,
                     force_ocr=args.force_ocr)
     status = {row["path"]: row["status"] for row in rows}
-    return [stored_outcome(args.out, f, file_identity(f), status[str(f)]) for f in files]
+    return [stored_outcome(args.out, f, document_id(f), status[str(f)]) for f in files]
 
 
 def cmd_repair(args: argparse.Namespace) -> int:
@@ -290,9 +286,6 @@ def cmd_watch(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from flows.deploy import serve
 
-    if problem := _runner_misuse(args):
-        print(f"lvingest serve: {problem}", file=sys.stderr)
-        return ExitCode.usage
     serve(inbox=args.inbox, out=args.out, cron=args.cron, name=args.name, ocr_limit=args.ocr_limit,
           runner=args.runner, dask_address=args.dask_address, workers=args.workers)
     return ExitCode.ok
@@ -304,6 +297,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             stream.reconfigure(errors="backslashreplace")
     parser = build_parser()
     args = parser.parse_args(argv)
+    if hasattr(args, "runner") and (problem := _runner_misuse(args)):
+        print(f"lvingest {args.command}: {problem}", file=sys.stderr)
+        return int(ExitCode.usage)
     try:
         return int(args.func(args))
     except LvIngestError as exc:

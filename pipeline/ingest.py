@@ -68,9 +68,8 @@ def ingest_file(
     try:
         doc_id = file_identity(path)
     except OSError as exc:  # not even readable: keyed by its path; recorded, not copied
-        doc_id = hashlib.sha256(str(path.resolve()).encode()).hexdigest()
         detail = f"cannot read the file: {exc.strerror or exc}"
-        return _reject(out, path, doc_id, UnreadablePdfError(str(path), detail), copy=False)
+        return _reject(out, path, _path_id(path), UnreadablePdfError(str(path), detail), copy=False)
     previous = None if force else store.current_status(out, doc_id)
     if previous in ("ok", "failed"):
         return stored_outcome(out, path, doc_id, "cached")
@@ -81,6 +80,19 @@ def ingest_file(
         return _reject(out, path, doc_id, exc, n_pages=doc.n_pages)
     store.write_document(out, records.to_tables(doc))
     return stored_outcome(out, path, doc_id, doc.status)
+
+
+def document_id(path: Path) -> str:
+    """The doc_id ``ingest_file`` gives ``path``: sha256 of its bytes, or of its path when the
+    file cannot be read."""
+    try:
+        return file_identity(path)
+    except OSError:
+        return _path_id(path)
+
+
+def _path_id(path: Path) -> str:
+    return hashlib.sha256(str(path.resolve()).encode()).hexdigest()
 
 
 def _reject(out: Path, path: Path, doc_id: str, exc: InputFileError, *, n_pages: int = 0,

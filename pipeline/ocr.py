@@ -7,6 +7,7 @@ import numpy as np
 from PIL import Image
 
 from ._exec import tesseract
+from .errors import PageError
 from .document import Page, Word
 
 
@@ -32,8 +33,11 @@ def ocr_page(page: Page, image: Image.Image, lang: str, timeout: float) -> None:
     rulings are kept on an upright page: a garbage text layer still has valid table borders.
     """
     found = _read(image, lang, timeout)
-    if _looks_turned(found):
-        turn = tesseract.orientation(image, timeout)
+    if found and _looks_turned(found):  # (a blank page has nothing to turn)
+        try:
+            turn = tesseract.orientation(image, timeout)
+        except PageError:  # the first reading stands
+            turn = None
         if turn is not None and turn[0] % 360 and turn[1] >= MIN_ORIENTATION_CONFIDENCE:
             upright = image.rotate(-turn[0], expand=True)  # PIL turns counter-clockwise
             upright.info["dpi"] = image.info["dpi"]

@@ -233,11 +233,16 @@ def _printable(value: object) -> object:
     return value
 
 
+def printable_row(row: dict) -> dict:
+    """The row with every string (in lists too) made printable (see ``textnorm.printable``)."""
+    return {k: _printable(v) for k, v in row.items()}
+
+
 def to_tables(doc: Document, ingested_at: dt.datetime | None = None) -> dict[str, pa.Table]:
     """Arrow tables of ``to_rows``; file names that are not UTF-8 (in paths, errors, warnings)
     are made printable on the way."""
     return {
         name: pa.Table.from_pylist(
-            [{k: _printable(v) for k, v in row.items()} for row in rows], schema=SCHEMAS[name])
+            [printable_row(row) for row in rows], schema=SCHEMAS[name])
         for name, rows in to_rows(doc, ingested_at).items()
     }

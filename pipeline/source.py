@@ -195,21 +195,21 @@ class Renderer:
         try:
             page = self._pdf[page_no - 1]
         except pdfium.PdfiumError as exc:
-            raise RenderError(f"page {page_no}: pdfium cannot load it: {exc}") from exc
+            raise RenderError(f"pdfium cannot load it: {exc}") from exc
         try:
             width, height = page.get_size()
             # a hair under the limit, as pdfium rounds the bitmap up to whole pixels
             fit = 71.9 * math.sqrt(self._limits.max_render_pixels / max(width * height, 1.0))
-            if fit < self._limits.min_render_dpi:
+            if fit < min(float(dpi), self._limits.min_render_dpi):
                 raise RenderError(
-                    f"page {page_no}: {width:.0f} x {height:.0f} pt is too large to render for OCR "
+                    f"{width:.0f} x {height:.0f} pt is too large to render for OCR "
                     f"(it would get {fit:.0f} dpi within {self._limits.max_render_pixels:,} pixels)"
                 )
             used = min(float(dpi), fit)
             try:
                 bitmap = page.render(scale=used / 72, grayscale=True)
             except pdfium.PdfiumError as exc:
-                raise RenderError(f"page {page_no}: pdfium cannot render it: {exc}") from exc
+                raise RenderError(f"pdfium cannot render it: {exc}") from exc
             try:
                 image = bitmap.to_pil().copy()
             finally:

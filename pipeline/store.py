@@ -52,7 +52,8 @@ def atomic_write_bytes(target: Path, writer: Callable[[BinaryIO], object]) -> No
 
 def write_document(out: Path, tables: dict[str, pa.Table]) -> None:
     """Write every dataset for one document: all of them to temporaries first, then renamed into
-    place with ``documents`` last, so an interrupted write changes no dataset at all."""
+    place with ``documents`` last. Interrupted while writing (the slow part), nothing changes;
+    only the renames, a few microseconds, can be cut between."""
     doc_id = tables["documents"]["doc_id"][0].as_py()
     order = [name for name in DATASETS if name != "documents"] + ["documents"]
     staged: list[tuple[Path, Path]] = []
@@ -82,7 +83,10 @@ def ensure_layout(out: Path) -> None:
             folder = out / name
             folder.mkdir(parents=True, exist_ok=True)
             schema_file = folder / "schema.parquet"
-            if not schema_file.exists():
+            # rewritten when a new version added columns, so readers see them
+            if not schema_file.exists() or not pq.read_schema(schema_file).equals(
+                SCHEMAS[name], check_metadata=False
+            ):
                 empty = SCHEMAS[name].empty_table()
                 atomic_write_bytes(schema_file, lambda h, t=empty: pq.write_table(t, h))
     except OSError as exc:
@@ -117,8 +121,15 @@ def quarantine(out: Path, source: Path, doc_id: str, error: InputFileError, copy
     }
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        if copy:
-            with source.open("rb") as original:
+    except OSError as exc:
+        raise OutputError(f"cannot write to {folder}: {exc}") from exc
+    try:
+        original = source.open("rb") if copy else None
+    except OSError:  # gone or unreadable since it was hashed: the record still tells
+        original, record["copied"] = None, False
+    try:
+        if original is not None:
+            with original:
                 atomic_write_bytes(target, lambda h: shutil.copyfileobj(original, h))
         atomic_write_bytes(
             target.with_name(target.name + ".reason.json"),

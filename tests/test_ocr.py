@@ -66,3 +66,14 @@ def test_text_layer_set_sideways_is_read_upright(fixture_pdf: Path, tmp_path: Pa
     assert page["method"] == "ocr" and "runs sideways" in page["triage"]
     assert page["rotation"] == 270
     assert word_accuracy(gold("plan_text")["pages"][0]["text"], page["text"]) > 0.9
+
+
+@pytest.mark.ocr
+def test_blank_scanned_page_is_read_as_empty(tmp_path: Path) -> None:
+    """A blank page between scans: nothing to read and nothing to turn, not a failure."""
+    path = tmp_path / "blank.pdf"
+    Image.new("L", (2480, 3508), 255).save(path, resolution=300)
+    out = tmp_path / "out"
+    assert ingest_file(path, out).status == "ok"
+    [page] = pd.read_parquet(out / "pages").to_dict("records")
+    assert page["method"] == "ocr" and page["text"] == "" and page["rotation"] == 0

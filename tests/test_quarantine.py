@@ -172,6 +172,10 @@ def test_broken_link_in_an_inbox_is_recorded(fixture_pdf: Path, tmp_path: Path) 
     docs = pd.read_parquet(out / "documents").set_index("file_name")
     assert docs.loc["moved.pdf", "error"] == "unreadable: cannot read the file: No such file or directory"
     assert docs.loc["a.pdf", "status"] == "ok"
+    # what ``ingest --runner thread|dask`` uses to find each file's row again
+    from pipeline.ingest import document_id
+
+    assert docs.loc["moved.pdf", "doc_id"] == document_id(inbox / "moved.pdf")
 
 
 def test_page_too_large_to_render_loses_only_that_page(fixture_pdf: Path, tmp_path: Path) -> None:
@@ -184,7 +188,7 @@ def test_page_too_large_to_render_loses_only_that_page(fixture_pdf: Path, tmp_pa
     outcome = ingest_file(path, tmp_path / "out")
     assert outcome.status == "partial"
     [warning] = outcome.warnings
-    assert warning.startswith("page 2: page 2: 20000 x 20000 pt is too large to render for OCR")
+    assert warning.startswith("page 2: 20000 x 20000 pt is too large to render for OCR")
     assert outcome.counts["municipalities"] > 0  # page 1 was read
 
 

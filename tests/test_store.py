@@ -117,3 +117,13 @@ def test_two_concurrent_runs_on_one_output(fixture_pdf: Path, tmp_path: Path) ->
     docs = pd.read_parquet(tmp_path / "documents")
     assert sorted(docs["file_name"]) == sorted(Path(i).name for i in inputs)
     assert len(pd.read_parquet(tmp_path / "pages")) == 5
+
+
+def test_schema_file_of_an_older_version_is_brought_up_to_date(tmp_path: Path) -> None:
+    """Outputs made by 0.2 (no ``pages.rotation``): the next run's schema file carries it."""
+    old = records.SCHEMAS["pages"].remove(records.SCHEMAS["pages"].get_field_index("rotation"))
+    (tmp_path / "pages").mkdir()
+    pq.write_table(old.empty_table(), tmp_path / "pages" / "schema.parquet")
+    store.ensure_layout(tmp_path)
+    assert pq.read_schema(tmp_path / "pages" / "schema.parquet").equals(
+        records.SCHEMAS["pages"], check_metadata=False)

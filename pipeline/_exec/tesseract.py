@@ -53,8 +53,9 @@ def languages() -> frozenset[str]:
 
 
 def require(lang: str) -> None:
-    """Fail early, naming the Debian package, when a language model in ``lav+eng`` is missing."""
-    missing = [code for code in lang.split("+") if code not in languages()]
+    """Fail early, naming the Debian package, when a language model in ``lav+eng`` is missing,
+    or the orientation model every OCR'd page may need."""
+    missing = [code for code in [*lang.split("+"), "osd"] if code not in languages()]
     if missing:
         packages = " ".join(DEBIAN_PACKAGES.get(code, f"tesseract-ocr-{code}") for code in missing)
         raise MissingDependencyError(
@@ -77,11 +78,11 @@ def image_to_words(
             timeout=timeout,
             output_type=pytesseract.Output.DICT,
         )
+    except pytesseract.TesseractError as exc:  # a RuntimeError too: caught first
+        raise PageError(f"tesseract failed: {exc}") from exc
     except RuntimeError as exc:  # pytesseract's way of saying the timeout fired
         if "timeout" in str(exc).lower():
             raise OcrTimeoutError(f"tesseract took longer than {timeout:g} s") from exc
-        raise PageError(f"tesseract failed: {exc}") from exc
-    except pytesseract.TesseractError as exc:
         raise PageError(f"tesseract failed: {exc}") from exc
     words = []
     for i, text in enumerate(data["text"]):
@@ -105,17 +106,16 @@ def image_to_words(
 def orientation(image: Image.Image, timeout: float) -> tuple[int, float] | None:
     """Degrees to turn the image clockwise so its text stands upright, with tesseract's
     confidence (OSD, ``--psm 0``); None when the page has too little text to tell."""
-    require("osd")
     _environment()
     try:
         osd = pytesseract.image_to_osd(image, config="--psm 0", timeout=timeout,
                                        output_type=pytesseract.Output.DICT)
+    except pytesseract.TesseractError:  # "Too few characters": a blank or nearly blank page
+        return None
     except RuntimeError as exc:
         if "timeout" in str(exc).lower():
             raise OcrTimeoutError(f"tesseract took longer than {timeout:g} s") from exc
         raise PageError(f"tesseract failed: {exc}") from exc
-    except pytesseract.TesseractError:  # "Too few characters": a blank or nearly blank page
-        return None
     return int(osd["rotate"]), float(osd["orientation_conf"])
 
 
