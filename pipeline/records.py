@@ -148,10 +148,10 @@ def global_table_id(doc_id: str, table_id: str) -> str:
 
 
 def to_rows(doc: Document, ingested_at: dt.datetime | None = None) -> dict[str, list[dict]]:
-    """Every dataset's rows for one document (lists may be empty)."""
+    """Every dataset's rows for one document except ``words`` (see ``words_columns``)."""
     d = doc.doc_id
     ingested_at = ingested_at or dt.datetime.now(dt.timezone.utc)
-    rows: dict[str, list[dict]] = {name: [] for name in DATASETS}
+    rows: dict[str, list[dict]] = {name: [] for name in DATASETS if name != "words"}
     rows["documents"].append(
         {
             "doc_id": d,
@@ -186,13 +186,6 @@ def to_rows(doc: Document, ingested_at: dt.datetime | None = None) -> dict[str, 
             {"doc_id": d, "page_no": p.page_no, "before": r.before, "after": r.after,
              "kind": r.kind, "score": r.score}
             for r in p.repairs
-        )
-        rows["words"].extend(
-            {"doc_id": d, "page_no": p.page_no, "line_no": n, "word_no": k, "block": line.block,
-             "text": w.text, "x0": w.x0, "top": w.top, "x1": w.x1, "bottom": w.bottom,
-             "conf": w.conf, "running": n in p.running}
-            for n, line in enumerate(p.lines)
-            for k, w in enumerate(line.words)
         )
     for t in doc.tables:
         table_id = global_table_id(d, t.table_id)
@@ -238,11 +231,27 @@ def printable_row(row: dict) -> dict:
     return {k: _printable(v) for k, v in row.items()}
 
 
+def words_columns(doc: Document) -> dict[str, list]:
+    """The ``words`` dataset as columns: a row a word is a dict a word, tens of MB on a long
+    document, where a list per column costs a few."""
+    columns: dict[str, list] = {name: [] for name in SCHEMAS["words"].names}
+    for p in doc.pages:
+        for n, line in enumerate(p.lines):
+            for k, w in enumerate(line.words):
+                for name, value in zip(columns, (
+                    doc.doc_id, p.page_no, n, k, line.block, printable(w.text),
+                    w.x0, w.top, w.x1, w.bottom, w.conf, n in p.running,
+                )):
+                    columns[name].append(value)
+    return columns
+
+
 def to_tables(doc: Document, ingested_at: dt.datetime | None = None) -> dict[str, pa.Table]:
-    """Arrow tables of ``to_rows``; file names that are not UTF-8 (in paths, errors, warnings)
+    """Arrow tables of every dataset; file names that are not UTF-8 (in paths, errors, warnings)
     are made printable on the way."""
-    return {
-        name: pa.Table.from_pylist(
-            [printable_row(row) for row in rows], schema=SCHEMAS[name])
+    tables = {
+        name: pa.Table.from_pylist([printable_row(row) for row in rows], schema=SCHEMAS[name])
         for name, rows in to_rows(doc, ingested_at).items()
     }
+    tables["words"] = pa.Table.from_pydict(words_columns(doc), schema=SCHEMAS["words"])
+    return tables
