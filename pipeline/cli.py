@@ -41,7 +41,7 @@ def _config(args: argparse.Namespace) -> Config:
 
 
 def _positive(text: str) -> int:
-    """argparse type: a whole number of at least 1 (dpi, jobs, workers)."""
+    """argparse type: a whole number of at least 1 (dpi, jobs, workers, OCR limit)."""
     try:
         value = int(text)
     except ValueError:

@@ -7,8 +7,8 @@ import numpy as np
 from PIL import Image
 
 from ._exec import tesseract
-from .errors import PageError
 from .document import Page, Word
+from .errors import PageError
 
 
 # tesseract reads the vertical rules of a table as "|" words; they are borders, not text

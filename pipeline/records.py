@@ -232,8 +232,8 @@ def printable_row(row: dict) -> dict:
 
 
 def words_columns(doc: Document) -> dict[str, list]:
-    """The ``words`` dataset as columns: a row a word is a dict a word, tens of MB on a long
-    document, where a list per column costs a few."""
+    """The ``words`` dataset as one list per column. Built as rows, it would be one dict per
+    word: tens of MB on a long document, where lists cost a few."""
     columns: dict[str, list] = {name: [] for name in SCHEMAS["words"].names}
     for p in doc.pages:
         for n, line in enumerate(p.lines):

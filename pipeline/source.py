@@ -183,7 +183,6 @@ class Renderer:
         except pdfium.PdfiumError as exc:
             raise UnreadablePdfError(str(path), f"pdfium cannot open it: {exc}") from exc
         self._limits = limits
-        self._path = path
 
     def render(self, page_no: int, dpi: int) -> Image.Image:
         """The page as a grayscale image, its resolution in ``image.info["dpi"]``.
