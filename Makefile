@@ -5,6 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 OUT ?= outputs
 APT_PACKAGES := tesseract-ocr tesseract-ocr-lav tesseract-ocr-eng tesseract-ocr-osd hunspell-lv hunspell-tools
+# Only the tests need a browser (they open the Prefect UI and the HTML report headless).
+TEST_APT_PACKAGES := chromium
 STAMP := $(VENV)/.installed
 
 .PHONY: run test bench bench-text bench-tables fixtures lock system clean serve
@@ -24,6 +26,7 @@ run: $(STAMP)
 	$(BIN)/lvingest ingest fixtures/pdf --out $(OUT)
 
 test: $(STAMP)
+	@bash .ci/install-system $(TEST_APT_PACKAGES)
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)
