@@ -1,9 +1,11 @@
 """Prefect flow ``ingest_folder``: one task run per document, the library does the work.
 
 The task is a thin wrapper over ``pipeline.ingest.ingest_file`` so the CLI and the flow give the
-same outputs. A task is cached on the file's content hash + pipeline version + the stored
-output's state, so a re-run skips unchanged files, a new pipeline version re-processes them, and
-deleting the outputs makes them be produced again.
+same outputs. There is no Prefect result cache: the library's own skip (a file this pipeline
+version already ingested is not read again, keyed by its bytes) is the one source of truth, so a
+file under a new name, a deleted output or ``--retry-failed`` behave as they do in the CLI. The
+documents go through the flow's task runner with ``.map``; ``with_runner`` gives the flow with a
+Dask one.
 """
 from __future__ import annotations
 
@@ -11,38 +13,22 @@ import contextlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-from prefect import flow, get_run_logger, task
+from prefect import flow, get_run_logger, task, unmapped
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.states import Completed, Failed, State
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from pipeline import __version__
 from pipeline.components import Config
 from pipeline.errors import LvIngestError, NoInputError
 from pipeline.ingest import Outcome, discover, ingest_file
 from pipeline.records import printable_row
-from pipeline.source import file_identity
 from pipeline.textnorm import printable
 
 OCR_TAG = "lvingest-ocr"
 STARTUP_TIMEOUT = 120  # seconds to wait for Prefect's temporary server to come up
-
-
-def document_cache_key(context: Any, parameters: dict[str, Any]) -> str | None:
-    """Cache only while this version's output for these bytes exists (None means: run)."""
-    if parameters.get("force"):
-        return None
-    try:
-        doc_id = file_identity(Path(parameters["path"]))
-    except OSError:  # unreadable: the task records it, so it must run
-        return None
-    marker = Path(parameters["out"]) / "documents" / f"{doc_id}.parquet"
-    if not marker.exists():
-        return None
-    config = parameters.get("config") or {}
-    settings = ",".join(f"{k}={config[k]}" for k in sorted(config))
-    return f"lvingest-{__version__}-{doc_id}-{marker.stat().st_mtime_ns}-{settings}"
 
 
 def is_transient(task: Any, task_run: Any, state: Any) -> bool:
@@ -70,12 +56,14 @@ def _task_run_name() -> str:
     retries=2,
     retry_delay_seconds=[2, 10],
     retry_condition_fn=is_transient,
-    cache_key_fn=document_cache_key,
-    persist_result=True,
+    cache_policy=NO_CACHE,
+    persist_result=False,
     tags=[OCR_TAG],
 )
-def ingest_document(path: str, out: str, config: dict[str, Any], force: bool = False) -> dict[str, Any]:
-    outcome = ingest_file(Path(path), Path(out), Config(**config), force=force)
+def ingest_document(path: str, out: str, config: dict[str, Any], force: bool = False,
+                    retry_failed: bool = False, doc_timeout: float | None = None) -> dict[str, Any]:
+    outcome = ingest_file(Path(path), Path(out), Config(**config), force=force,
+                          retry_failed=retry_failed, doc_timeout=doc_timeout)
     return outcome_row(outcome)
 
 
@@ -83,8 +71,9 @@ def outcome_row(outcome: Outcome) -> dict[str, Any]:
     return {
         "file": outcome.path.name,
         "path": str(outcome.path),
-        "doc_id": outcome.doc_id[:12],
+        "doc_id": outcome.doc_id,
         "status": outcome.status,
+        "cached": outcome.cached,
         "pages": outcome.counts.get("pages", 0),
         "ocr_pages": outcome.n_ocr_pages,
         "tables": outcome.counts.get("tables", 0),
@@ -95,13 +84,17 @@ def outcome_row(outcome: Outcome) -> dict[str, Any]:
     }
 
 
+def _bad(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [r for r in rows if r["status"] in ("failed", "partial")]
+
+
 def report(rows: list[dict[str, Any]]) -> str:
     """Markdown summary of a run, also published as a Prefect artifact."""
-    failed = [r for r in rows if r["status"] in ("failed", "partial")]
+    failed = _bad(rows)
     lines = [
         "# lvingest run",
         "",
-        f"- documents: {len(rows)} ({sum(r['status'] == 'cached' for r in rows)} unchanged, skipped)",
+        f"- documents: {len(rows)} ({sum(r['cached'] for r in rows)} unchanged, not read again)",
         f"- pages: {sum(r['pages'] for r in rows)} ({sum(r['ocr_pages'] for r in rows)} OCR)",
         f"- tables: {sum(r['tables'] for r in rows)}, dates: {sum(r['dates'] for r in rows)}, "
         f"targets: {sum(r['targets'] for r in rows)}, municipalities: "
@@ -112,7 +105,7 @@ def report(rows: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-@flow(name="ingest_folder")
+@flow(name="ingest_folder", task_runner=ThreadPoolTaskRunner(max_workers=2))
 def ingest_folder(
     inbox: str | list[str] = "inbox",
     out: str = "outputs",
@@ -121,38 +114,46 @@ def ingest_folder(
     page_jobs: int = 1,
     force: bool = False,
     force_ocr: bool = False,
-    runner: Literal["thread", "dask"] = "thread",
-    dask_address: str | None = None,
-    workers: int = 2,
-) -> list[dict[str, Any]]:
-    """Ingest every PDF below ``inbox`` into ``out``; returns one summary row per document.
+    retry_failed: bool = False,
+    doc_timeout: float | None = None,
+    fail_on_quarantine: bool = False,
+) -> list[dict[str, Any]] | State:
+    """Ingest every PDF below ``inbox`` into ``out``; one summary row per document.
 
-    The task runner is a parameter, not fixed on the flow, so a deployment (``lvingest serve
-    --runner dask``) or a single run from the UI can send its documents to a Dask cluster.
+    A run in which a document was quarantined or read only in part does not end as a plain
+    success: it is ``Completed`` with a message saying how many (``Failed`` with
+    ``fail_on_quarantine``), and the summary artifact lists them.
     """
     logger = get_run_logger()
     config = {"dpi": dpi, "ocr_lang": ocr_lang, "jobs": page_jobs, "force_ocr": force_ocr}
     try:
-        files = discover([Path(p) for p in ([inbox] if isinstance(inbox, str) else inbox)])
+        files = discover([Path(p) for p in ([inbox] if isinstance(inbox, str) else inbox)],
+                         exclude=Path(out))
     except NoInputError as exc:  # an empty inbox is the normal state between deliveries
         logger.info("nothing to ingest: %s", exc)
         return []
-    logger.info("ingesting %d PDF files from %s into %s (%s runner)", len(files), inbox, out, runner)
-    pool = task_runner(runner, dask_address, workers)
-    with shared_api() if runner == "dask" else contextlib.nullcontext(), pool:
-        futures = [
-            pool.submit(ingest_document, {"path": str(f), "out": out, "config": config, "force": force})
-            for f in files
-        ]
-        rows = [future.result() for future in futures]
+    logger.info("ingesting %d PDF files from %s into %s", len(files), inbox, out)
+    futures = ingest_document.map([str(f) for f in files], out=unmapped(out),
+                                  config=unmapped(config), force=unmapped(force),
+                                  retry_failed=unmapped(retry_failed),
+                                  doc_timeout=unmapped(doc_timeout))
+    rows = futures.result()
     # the API stores JSON, which file names that are not UTF-8 cannot go into as they are
     shown = [printable_row(row) for row in rows]
     create_table_artifact(key="lvingest-documents", table=shown, description="Documents in this run")
     create_markdown_artifact(key="lvingest-summary", markdown=report(shown), description="Run summary")
-    for row in shown:
-        if row["status"] in ("failed", "partial"):
-            logger.warning("%s: %s: %s", row["file"], row["status"], row["error"])
-    return rows
+    bad = _bad(shown)
+    for row in bad:
+        logger.warning("%s: %s: %s", row["file"], row["status"], row["error"])
+    if not bad:
+        return rows
+    message = f"{len(bad)} of {len(rows)} documents quarantined or partial (see lvingest-summary)"
+    return (Failed if fail_on_quarantine else Completed)(message=message, data=rows)
+
+
+def with_runner(runner: str, address: str | None = None, workers: int = 2) -> Any:
+    """``ingest_folder`` with the task runner ``task_runner`` gives."""
+    return ingest_folder.with_options(task_runner=task_runner(runner, address, workers))
 
 
 def task_runner(runner: str, address: str | None = None, workers: int = 2) -> Any:
@@ -235,8 +236,8 @@ def set_ocr_limit(limit: int) -> None:
 def run_flow(paths: list[Path], out: Path, runner: str, address: str | None = None,
              workers: int = 2, ocr_limit: int | None = None, **params: Any) -> list[dict[str, Any]]:
     """Run ``ingest_folder`` once over ``paths`` (used by ``lvingest ingest --runner``)."""
-    with patient_startup():
+    with patient_startup(), shared_api() if runner == "dask" else contextlib.nullcontext():
         if ocr_limit is not None:
             set_ocr_limit(ocr_limit)
-        return ingest_folder(inbox=[str(p) for p in paths], out=str(out), runner=runner,
-                             dask_address=address, workers=workers, **params)
+        return with_runner(runner, address, workers)(inbox=[str(p) for p in paths], out=str(out),
+                                                     **params)

@@ -18,12 +18,12 @@ import os
 import sys
 import time
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
-from .errors import ExitCode, LvIngestError, NoInputError
+from .errors import ExitCode, LvIngestError, NoInputError, OutputError
 
 if TYPE_CHECKING:
     from .components import Config
@@ -48,6 +48,17 @@ def _positive(text: str) -> int:
         raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def _seconds(text: str) -> float:
+    """argparse type: a positive number of seconds."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0, not {text}")
     return value
 
 
@@ -78,6 +89,12 @@ def _add_ingest_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--ocr-lang", default="lav", help="tesseract languages, e.g. lav or lav+eng (default: lav)")
     parser.add_argument("--jobs", type=_positive, default=os.cpu_count() or 1, help="pages OCR'd at once (default: CPU count)")
     parser.add_argument("--force-ocr", action="store_true", help="OCR every page, even with a good text layer")
+    parser.add_argument("--retry-failed", action="store_true",
+                        help="read again the files an earlier run quarantined or read only in part "
+                             "(otherwise their stored outcome is reported)")
+    parser.add_argument("--doc-timeout", type=_seconds, default=None, metavar="SECONDS",
+                        help="quarantine a document still in work after this long (reason "
+                             "timeout; checked after each page and stage; default: no limit)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -122,6 +139,10 @@ def build_parser() -> argparse.ArgumentParser:
     watch.add_argument("--interval", type=float, default=2.0, help="seconds between looks (default: 2)")
     watch.add_argument("--settle", type=float, default=5.0,
                        help="seconds a file must stay unchanged before it is read (default: 5)")
+    watch.add_argument("--grace", type=float, default=120.0,
+                       help="seconds to wait for a file without the %%%%EOF end marker to finish "
+                            "copying before it is read as it is (and quarantined if cut short; "
+                            "default: 120); the wait is announced")
     watch.add_argument("--once", action="store_true",
                        help="process what is in the folder now, then exit")
     watch.set_defaults(func=cmd_watch)
@@ -131,8 +152,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--inbox", type=Path, default=Path("inbox"), help="folder to ingest (default: inbox)")
     serve.add_argument("--out", type=Path, default=Path("outputs"), help="output folder (default: outputs)")
-    serve.add_argument("--cron", default="*/15 * * * *", help='schedule (default: "*/15 * * * *")')
+    when = serve.add_mutually_exclusive_group()
+    when.add_argument("--cron", default=None, help='schedule (default: "*/15 * * * *")')
+    when.add_argument("--interval", type=_seconds, default=None, metavar="SECONDS",
+                      help="schedule: a run every SECONDS instead of --cron")
     serve.add_argument("--name", default="lvingest-inbox", help="deployment name (default: lvingest-inbox)")
+    serve.add_argument("--port", type=_positive, default=4200,
+                       help="port of the Prefect server started on 127.0.0.1 when PREFECT_API_URL "
+                            "is not set (default: 4200)")
+    serve.add_argument("--fail-on-quarantine", action="store_true",
+                       help="a run in which a document was quarantined or partial ends Failed "
+                            "(default: Completed, with a message saying how many)")
     _add_runner_options(serve, ("thread", "dask"),
                         "task runner of each scheduled run: thread (default: threads of the run's "
                         "process) or dask")
@@ -145,7 +175,7 @@ def _shown(name: str) -> str:
     return name if name.isprintable() else repr(name)[1:-1]
 
 
-def _print_summary(outcomes: list[Outcome], out: Path) -> None:
+def _print_summary(outcomes: list[Outcome], out: Path, missing: int = 0) -> None:
     from .records import DATASETS
 
     header = ["file", "status", "pages", "ocr", "tables", "dates", "targets", "munic.", "repairs"]
@@ -158,7 +188,8 @@ def _print_summary(outcomes: list[Outcome], out: Path) -> None:
     # a file given twice (the same bytes under two names) is one document: count it once
     first = {o.doc_id: k for k, o in reversed(list(enumerate(outcomes)))}
     unique = [rows[k] for k in sorted(first.values())]
-    totals = [f"{len(unique)} documents", f"{sum(r[1] == 'failed' for r in unique)} quarantined"]
+    totals = [f"{len(unique)} documents", f"{sum(r[1] == 'failed' for r in unique)} quarantined"
+              + (f", {missing} missing" if missing else "")]
     totals += [sum(r[i] for r in unique) for i in range(2, len(header))]
     widths = [max(len(str(r[i])) for r in [header, *rows, totals]) for i in range(len(header))]
 
@@ -201,38 +232,74 @@ def _runner_misuse(args: argparse.Namespace) -> str | None:
     return None
 
 
-def cmd_ingest(args: argparse.Namespace) -> int:
-    from .ingest import discover, ingest_file
-    from .progress import PageProgress
+def _check_writable(out: Path) -> None:
+    """Before any document: the output folder and the lexicon's cache folder can be written, so
+    a read-only mount fails at once with exit 6 instead of quarantining every document."""
+    from . import lexicon, store
 
-    files = discover(args.paths)
+    store.check_writable(out)
+    try:
+        cache = lexicon.cache_dir()
+        (cache / f".probe.{os.getpid()}").touch()
+        (cache / f".probe.{os.getpid()}").unlink()
+    except OSError as exc:
+        raise OutputError(f"the cache folder cannot be written ({exc}); set LVINGEST_CACHE to a "
+                          "writable folder") from exc
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from .ingest import find_inputs, ingest_file
+    from .progress import PageProgress
+    from .source import page_count
+
+    inputs = find_inputs(args.paths, exclude=args.out)
+    for path in inputs.missing:  # reported, and the others ingested all the same
+        print(f"lvingest: {path}: no such file or folder", file=sys.stderr)
+    if not inputs.files:
+        raise NoInputError(f"no PDF files found in {', '.join(map(str, args.paths))}")
+    _check_writable(args.out)
     config = _config(args)
     if args.runner != "local":
-        outcomes = _ingest_with_prefect(args, files)
+        outcomes = _ingest_with_prefect(args, inputs.files)
     else:
         outcomes = []
-        with PageProgress(enabled=not args.no_progress) as progress:
-            for path in files:
+        total = sum(map(page_count, inputs.files)) if not args.no_progress else 0
+        with PageProgress(total, enabled=not args.no_progress) as progress:
+            for path in inputs.files:
                 progress.describe(path.name)
                 outcomes.append(
                     ingest_file(path, args.out, config, force=args.force,
-                                on_page=progress.page_done, on_total=progress.add_total)
+                                retry_failed=args.retry_failed, doc_timeout=args.doc_timeout,
+                                on_page=progress.page_done)
                 )
-    _print_summary(outcomes, args.out)
-    bad = any(o.status in ("failed", "partial") for o in outcomes)
+    _print_summary(outcomes, args.out, missing=len(inputs.missing))
+    bad = any(o.bad for o in outcomes) or inputs.missing
     return ExitCode.input_failed if bad else ExitCode.ok
 
 
 def _ingest_with_prefect(args: argparse.Namespace, files: list[Path]) -> list[Outcome]:
+    _quiet_prefect()
     from flows.ingest import run_flow
 
-    from .ingest import document_id, stored_outcome
+    from .ingest import stored_outcome
 
     rows = run_flow(files, args.out, args.runner, args.dask_address, args.workers, args.ocr_limit,
                     dpi=args.dpi, ocr_lang=args.ocr_lang, page_jobs=args.jobs, force=args.force,
-                    force_ocr=args.force_ocr)
-    status = {row["path"]: row["status"] for row in rows}
-    return [stored_outcome(args.out, f, document_id(f), status[str(f)]) for f in files]
+                    force_ocr=args.force_ocr, retry_failed=args.retry_failed,
+                    doc_timeout=args.doc_timeout)
+    outcomes = []
+    for row in rows:
+        outcome = stored_outcome(args.out, Path(row["path"]), row["doc_id"], row["status"])
+        outcome.cached = row["cached"]
+        outcomes.append(outcome)
+    return outcomes
+
+
+def _quiet_prefect() -> None:
+    """Before Prefect is imported: no usage reports (a machine without network gets errors
+    and, on a first run, a "database is locked" traceback from them), no Dask INFO lines."""
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")
 
 
 def cmd_repair(args: argparse.Namespace) -> int:
@@ -250,12 +317,36 @@ def _jsonable(value: object) -> object:
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
+EXTRACT_CHUNK = 100_000  # characters per piece: spaCy refuses a text of over 1,000,000
+
+
+def _pieces(text: str, size: int = EXTRACT_CHUNK) -> Iterator[tuple[int, str]]:
+    """``(offset, piece)``: the text cut after a line end (or, in a line longer than ``size``,
+    after a space) so that no piece is longer than ``size``."""
+    start = 0
+    while len(text) - start > size:
+        cut = max(text.rfind("\n", start, start + size), text.rfind(" ", start, start + size))
+        end = cut + 1 if cut > start else start + size
+        yield start, text[start:end]
+        start = end
+    yield start, text[start:]
+
+
 def cmd_extract(args: argparse.Namespace) -> int:
+    from . import dates, repair
     from .extract import extract_text
 
-    for kind, record in extract_text(_read_stdin(), year=args.year, repair_first=not args.no_repair):
-        row = {"type": kind, **{k: _jsonable(v) for k, v in dataclasses.asdict(record).items()}}
-        print(json.dumps(row, ensure_ascii=False))
+    text = _read_stdin()
+    if not args.no_repair:
+        text = repair.repair_text(text)[0]
+    year = args.year or dates.document_year(text)
+    for offset, piece in _pieces(text):
+        for kind, record in extract_text(piece, year=year, repair_first=False):
+            row = {"type": kind, **{k: _jsonable(v) for k, v in dataclasses.asdict(record).items()}}
+            for key in ("char_start", "char_end"):  # offsets in the whole text, not the piece
+                if key in row and row[key] >= 0:
+                    row[key] += offset
+            print(json.dumps(row, ensure_ascii=False))
     return ExitCode.ok
 
 
@@ -264,12 +355,20 @@ def cmd_watch(args: argparse.Namespace) -> int:
 
     if not args.folder.is_dir():
         raise NoInputError(f"{args.folder}: no such folder")
-    watcher = Watcher(args.folder, args.out, _config(args), settle=args.settle)
+    _check_writable(args.out)
+
+    def waiting(path: Path) -> None:
+        print(f"{path}: no %%EOF end marker yet (still copying?): waiting up to {args.grace:g} s "
+              "(--grace) before reading it as it is", file=sys.stderr, flush=True)
+
+    watcher = Watcher(args.folder, args.out, _config(args), settle=args.settle, grace=args.grace,
+                      retry_failed=args.retry_failed, doc_timeout=args.doc_timeout,
+                      on_waiting=waiting)
     failed = False
 
     def report(outcome: Outcome) -> None:
         nonlocal failed
-        failed |= outcome.status in ("failed", "partial")
+        failed |= outcome.bad
         print(f"{outcome.path}: {outcome.status}" + (f": {outcome.error}" if outcome.error else ""),
               flush=True)
 
@@ -284,9 +383,13 @@ def cmd_watch(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    _quiet_prefect()
     from flows.deploy import serve
 
-    serve(inbox=args.inbox, out=args.out, cron=args.cron, name=args.name, ocr_limit=args.ocr_limit,
+    _check_writable(args.out)
+    cron = args.cron or (None if args.interval else "*/15 * * * *")
+    serve(inbox=args.inbox, out=args.out, cron=cron, interval=args.interval, name=args.name,
+          ocr_limit=args.ocr_limit, fail_on_quarantine=args.fail_on_quarantine, port=args.port,
           runner=args.runner, dask_address=args.dask_address, workers=args.workers)
     return ExitCode.ok
 

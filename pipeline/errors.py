@@ -43,10 +43,11 @@ class InputFileError(LvIngestError):
     exit_code = ExitCode.input_failed
     reason = "unreadable"
 
-    def __init__(self, path: str, detail: str) -> None:
+    def __init__(self, path: str, detail: str, traceback: str | None = None) -> None:
         super().__init__(f"{path}: {self.reason}: {detail}")
         self.path = path
         self.detail = detail
+        self.traceback = traceback  # kept in the quarantine record when the cause is a bug
 
 
 class EmptyFileError(InputFileError):
@@ -75,6 +76,19 @@ class DecompressionBombError(InputFileError):
 
 class UnreadablePdfError(InputFileError):
     reason = "unreadable"
+
+
+class DocumentTimeoutError(InputFileError):
+    """The document took longer than ``--doc-timeout``: the rest of the run should not wait."""
+
+    reason = "timeout"
+
+
+class InternalError(InputFileError):
+    """A bug tripped on this document (in layout, repair, tables, entities...): the document is
+    quarantined with the traceback so it can be reported, and the run goes on."""
+
+    reason = "internal_error"
 
 
 class PageError(LvIngestError):

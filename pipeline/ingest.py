@@ -7,6 +7,8 @@ ingested by this pipeline version is skipped.
 from __future__ import annotations
 
 import hashlib
+import time
+import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,9 +17,16 @@ import pyarrow.parquet as pq
 
 from . import components, records, store
 from .components import Config, Context
-from .document import Document
-from .errors import InputFileError, NoInputError, UnreadablePdfError
-from .source import file_identity, is_pdf_name
+from .document import Document, Page
+from .errors import (
+    DocumentTimeoutError,
+    InputFileError,
+    InternalError,
+    LvIngestError,
+    NoInputError,
+    UnreadablePdfError,
+)
+from .source import file_identity, pdf_files, resolved
 
 COUNTED = ("pages", "tables", "dates", "targets", "municipalities", "repairs")
 
@@ -28,30 +37,47 @@ class Outcome:
 
     path: Path
     doc_id: str
-    status: str  # ok | partial | failed | cached
+    status: str  # ok | partial | failed | cached (ok in an earlier run)
     error: str | None = None
     counts: dict[str, int] = field(default_factory=dict)
     n_ocr_pages: int = 0
     warnings: list[str] = field(default_factory=list)
+    cached: bool = False  # not processed again: the stored outcome of an earlier run
+
+    @property
+    def bad(self) -> bool:
+        """Quarantined or partly read, now or in the earlier run whose outcome stands."""
+        return self.status in ("failed", "partial")
 
 
-def discover(paths: Iterable[Path]) -> list[Path]:
-    """PDF files named directly, plus ``*.pdf`` (any case) below named folders, sorted."""
-    found: list[Path] = []
+@dataclass
+class Inputs:
+    files: list[Path]
+    missing: list[Path]  # paths named that do not exist
+
+
+def find_inputs(paths: Iterable[Path], exclude: Path | None = None) -> Inputs:
+    """PDF files named directly, plus ``*.pdf`` (any case) below named folders, sorted; a named
+    path that does not exist is listed apart, so the others are still ingested. A named link
+    to nowhere (or a loop) is an input, recorded as unreadable. ``exclude``: see ``pdf_files``."""
+    found = Inputs([], [])
     for path in paths:
         if path.is_dir():
-            found.extend(
-                p for p in sorted(path.rglob("*"))
-                # a link to nowhere is kept, to be recorded as unreadable rather than lost
-                if (p.is_file() or (p.is_symlink() and not p.exists())) and is_pdf_name(p)
-            )
-        elif path.is_file():
-            found.append(path)
+            found.files.extend(pdf_files(path, exclude))
+        elif path.is_file() or path.is_symlink():
+            found.files.append(path)
         else:
-            raise NoInputError(f"{path}: no such file or folder")
-    if not found:
-        raise NoInputError(f"no PDF files found in {', '.join(map(str, paths))}")
+            found.missing.append(path)
     return found
+
+
+def discover(paths: Iterable[Path], exclude: Path | None = None) -> list[Path]:
+    """``find_inputs``' files; NoInputError when there are none."""
+    paths = list(paths)
+    found = find_inputs(paths, exclude)
+    if not found.files:
+        raise NoInputError(f"no PDF files found in {', '.join(map(str, paths))}")
+    return found.files
 
 
 def ingest_file(
@@ -60,26 +86,66 @@ def ingest_file(
     config: Config = Config(),
     *,
     force: bool = False,
+    retry_failed: bool = False,
+    doc_timeout: float | None = None,
     on_page: components.PageCallback | None = None,
     on_total: Callable[[int], None] | None = None,
 ) -> Outcome:
-    """Ingest one file into ``out``; never raises for a bad input (it is quarantined instead)."""
+    """Ingest one file into ``out``; never raises for a bad input (it is quarantined instead),
+    nor for a bug that trips on it (quarantined as ``internal_error`` with the traceback).
+
+    A file this pipeline version already ingested is not read again; its stored outcome is
+    reported (a quarantined file stays ``failed``). ``retry_failed`` reads ``failed`` and
+    ``partial`` ones again, ``force`` every one. ``doc_timeout`` (seconds) is checked after each
+    page and between stages: a document over it is quarantined as ``timeout``.
+    """
     store.ensure_layout(out)
     try:
         doc_id = file_identity(path)
-    except OSError as exc:  # not even readable: keyed by its path; recorded, not copied
+    except OSError as exc:  # not even readable (a link that loops): keyed by its path
         detail = f"cannot read the file: {exc.strerror or exc}"
         return _reject(out, path, _path_id(path), UnreadablePdfError(str(path), detail), copy=False)
     previous = None if force else store.current_status(out, doc_id)
-    if previous in ("ok", "failed"):
-        return stored_outcome(out, path, doc_id, "cached")
-    doc = Document(doc_id=doc_id, source_path=str(path.resolve()), file_name=path.name)
+    if previous is not None and not (retry_failed and previous in ("failed", "partial")):
+        outcome = stored_outcome(out, path, doc_id, "cached" if previous == "ok" else previous)
+        outcome.cached = True
+        return _seen(out, path, outcome)
+    doc = Document(doc_id=doc_id, source_path=str(resolved(path)), file_name=path.name)
     try:
-        components.run(doc, Context(config, on_page=on_page, on_total=on_total))
+        _run(doc, Context(config, on_page=on_page, on_total=on_total), doc_timeout)
+        tables = records.to_tables(doc)
     except InputFileError as exc:
         return _reject(out, path, doc_id, exc, n_pages=doc.n_pages)
-    store.write_document(out, records.to_tables(doc))
-    return stored_outcome(out, path, doc_id, doc.status)
+    except LvIngestError:  # a missing tesseract ends the run: every document would fail alike
+        raise
+    except Exception as exc:  # a bug on this document must not end the run
+        error = InternalError(str(path), f"{type(exc).__name__}: {exc}", traceback.format_exc())
+        return _reject(out, path, doc_id, error, n_pages=doc.n_pages)
+    store.write_document(out, tables)
+    return _seen(out, path, stored_outcome(out, path, doc_id, doc.status))
+
+
+def _run(doc: Document, ctx: Context, timeout: float | None) -> None:
+    """The components one by one, the time limit checked after each page and each stage."""
+    if timeout is None:
+        components.run(doc, ctx)
+        return
+    deadline = time.monotonic() + timeout
+
+    def check(stage: str) -> None:
+        if time.monotonic() > deadline:
+            raise DocumentTimeoutError(doc.source_path, f"over the limit of {timeout:g} s per "
+                                                        f"document ({stage})")
+
+    def on_page(page: Page) -> None:
+        if ctx.on_page:
+            ctx.on_page(page)
+        check(f"after page {page.page_no}")
+
+    paged = Context(ctx.config, on_page=on_page, on_total=ctx.on_total)
+    for name in components.DEFAULT_PIPELINE:
+        components.run(doc, paged, (name,))
+        check(f"after {name}")
 
 
 def document_id(path: Path) -> str:
@@ -92,17 +158,25 @@ def document_id(path: Path) -> str:
 
 
 def _path_id(path: Path) -> str:
-    return hashlib.sha256(str(path.resolve()).encode()).hexdigest()
+    return hashlib.sha256(str(resolved(path)).encode()).hexdigest()
 
 
 def _reject(out: Path, path: Path, doc_id: str, exc: InputFileError, *, n_pages: int = 0,
             copy: bool = True) -> Outcome:
     """Quarantine a rejected input and record it as a ``failed`` document."""
     store.quarantine(out, path, doc_id, exc, copy=copy)
-    doc = Document(doc_id=doc_id, source_path=str(path.resolve()), file_name=path.name,
+    doc = Document(doc_id=doc_id, source_path=str(resolved(path)), file_name=path.name,
                    n_pages=n_pages, status="failed", error=f"{exc.reason}: {exc.detail}")
     store.write_document(out, records.to_tables(doc))
-    return stored_outcome(out, path, doc_id, doc.status)
+    return _seen(out, path, stored_outcome(out, path, doc_id, doc.status))
+
+
+def _seen(out: Path, path: Path, outcome: Outcome) -> Outcome:
+    """Record the path in the ``sources`` dataset; a failed document it held before (other
+    bytes: the copy was completed, the permissions fixed) is superseded."""
+    store.record_source(out, resolved(path), path.name, outcome.doc_id,
+                        "ok" if outcome.status == "cached" else outcome.status)
+    return outcome
 
 
 def stored_outcome(out: Path, path: Path, doc_id: str, status: str) -> Outcome:

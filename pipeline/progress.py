@@ -1,4 +1,5 @@
-"""A progress bar for long ingests: pages done of pages known, with OCR pages counted."""
+"""A progress bar for long ingests: pages done of all pages (counted up front with pdfium, so the
+total does not grow document by document), with OCR pages counted."""
 from __future__ import annotations
 
 import sys
@@ -11,9 +12,9 @@ from .document import Page
 class PageProgress:
     """Shown on stderr only when it is a terminal, so logs and CI output stay clean."""
 
-    def __init__(self, enabled: bool = True) -> None:
+    def __init__(self, total: int, enabled: bool = True) -> None:
         self._bar = tqdm(
-            total=0,
+            total=total,
             unit="page",
             disable=not (enabled and sys.stderr.isatty()),
             file=sys.stderr,
@@ -23,10 +24,6 @@ class PageProgress:
 
     def describe(self, name: str) -> None:
         self._bar.set_description(name[:30])
-
-    def add_total(self, n: int) -> None:
-        self._bar.total += n
-        self._bar.refresh()
 
     def page_done(self, page: Page) -> None:
         self.ocr_pages += page.method == "ocr"

@@ -14,7 +14,7 @@ from . import __version__
 from .document import Document
 from .textnorm import printable
 
-SCHEMA_VERSION = "1.1"  # 1.1: the words dataset, pages.rotation
+SCHEMA_VERSION = "1.2"  # 1.1: the words dataset, pages.rotation; 1.2: the sources dataset
 
 _str = pa.string()
 _i32 = pa.int32()
@@ -137,9 +137,22 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("running", pa.bool_()),
         ]
     ),
+    # one file per source path (``sources/<sha256 of the path>.parquet``), not per document:
+    # every path an input was seen under, so the same bytes under two names are both found
+    "sources": pa.schema(
+        [
+            ("source_path", _str),
+            ("file_name", _str),
+            ("doc_id", _str),
+            ("outcome", _str),
+            ("first_seen", pa.timestamp("us", tz="UTC")),
+            ("last_seen", pa.timestamp("us", tz="UTC")),
+        ]
+    ),
 }
 
 DATASETS = tuple(SCHEMAS)
+PER_DOCUMENT = tuple(name for name in DATASETS if name != "sources")  # <doc_id>.parquet each
 
 
 def global_table_id(doc_id: str, table_id: str) -> str:
@@ -151,7 +164,7 @@ def to_rows(doc: Document, ingested_at: dt.datetime | None = None) -> dict[str, 
     """Every dataset's rows for one document except ``words`` (see ``words_columns``)."""
     d = doc.doc_id
     ingested_at = ingested_at or dt.datetime.now(dt.timezone.utc)
-    rows: dict[str, list[dict]] = {name: [] for name in DATASETS if name != "words"}
+    rows: dict[str, list[dict]] = {name: [] for name in PER_DOCUMENT if name != "words"}
     rows["documents"].append(
         {
             "doc_id": d,

@@ -72,6 +72,39 @@ def is_pdf_name(path: Path) -> bool:
     return path.suffix.lower() == ".pdf" and not path.name.startswith(".")
 
 
+def resolved(path: Path) -> Path:
+    """``path.resolve()``, or the absolute path where links loop (``resolve`` raises then)."""
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError):
+        return path.absolute()
+
+
+def pdf_files(folder: Path, exclude: Path | None = None) -> list[Path]:
+    """``*.pdf`` below ``folder``, sorted; links to nowhere and links that loop are kept (to be
+    recorded as unreadable rather than lost); nothing below ``exclude`` (an output folder inside
+    the inbox, compared as resolved paths, so its quarantine copies are never read back)."""
+    skip = resolved(exclude) if exclude is not None else None
+    found = []
+    for p in sorted(folder.rglob("*")):
+        if not is_pdf_name(p) or not (p.is_file() or (p.is_symlink() and not p.exists())):
+            continue
+        if skip is not None and resolved(p.parent).is_relative_to(skip):
+            continue
+        found.append(p)
+    return found
+
+
+def page_count(path: Path) -> int:
+    """Pages of a PDF as pdfium counts them (milliseconds: it reads only the page tree); 0 for a
+    file it cannot open. For a progress bar's total, counted before the work starts."""
+    try:
+        with pdfium.PdfDocument(str(path)) as pdf:
+            return len(pdf)
+    except (pdfium.PdfiumError, OSError, ValueError):
+        return 0
+
+
 def _tail(handle: BinaryIO, size: int) -> bytes:
     handle.seek(max(0, size - EOF_WINDOW))
     return handle.read()

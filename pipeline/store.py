@@ -9,6 +9,7 @@ The ``documents`` row is written last: its presence says the document's other fi
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import shutil
@@ -22,7 +23,8 @@ import pyarrow.parquet as pq
 
 from . import __version__
 from .errors import InputFileError, OutputError
-from .records import DATASETS, SCHEMAS
+from .source import resolved
+from .records import DATASETS, PER_DOCUMENT, SCHEMAS
 from .textnorm import printable
 
 
@@ -55,7 +57,7 @@ def write_document(out: Path, tables: dict[str, pa.Table]) -> None:
     place with ``documents`` last. Interrupted while writing (the slow part), nothing changes;
     only the renames, a few microseconds, can be cut between."""
     doc_id = tables["documents"]["doc_id"][0].as_py()
-    order = [name for name in DATASETS if name != "documents"] + ["documents"]
+    order = [name for name in PER_DOCUMENT if name != "documents"] + ["documents"]
     staged: list[tuple[Path, Path]] = []
     try:
         for name in order:
@@ -93,6 +95,18 @@ def ensure_layout(out: Path) -> None:
         raise OutputError(f"cannot write to {out}: {exc}") from exc
 
 
+def check_writable(out: Path) -> None:
+    """OutputError unless ``out`` has its layout and takes a new file (a read-only mount whose
+    folders exist passes ``ensure_layout`` but fails here)."""
+    ensure_layout(out)
+    probe = _tmp_name(out / "documents" / ".probe")
+    try:
+        probe.touch()
+        probe.unlink()
+    except OSError as exc:
+        raise OutputError(f"cannot write to {out}: {exc}") from exc
+
+
 def current_status(out: Path, doc_id: str) -> str | None:
     """The stored status of ``doc_id`` if it was ingested by this pipeline version, else None."""
     path = out / "documents" / f"{doc_id}.parquet"
@@ -111,7 +125,7 @@ def quarantine(out: Path, source: Path, doc_id: str, error: InputFileError, copy
     target = folder / f"{doc_id[:12]}-{source.name}"
     record = {
         "file_name": printable(source.name),
-        "source_path": printable(str(source.resolve())),
+        "source_path": printable(str(resolved(source))),
         "doc_id": doc_id,
         "reason": error.reason,
         "detail": printable(error.detail),
@@ -119,6 +133,8 @@ def quarantine(out: Path, source: Path, doc_id: str, error: InputFileError, copy
         "pipeline_version": __version__,
         "quarantined_at": dt.datetime.now(dt.timezone.utc).isoformat(),
     }
+    if error.traceback:
+        record["traceback"] = printable(error.traceback)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -138,3 +154,45 @@ def quarantine(out: Path, source: Path, doc_id: str, error: InputFileError, copy
     except OSError as exc:
         raise OutputError(f"cannot write to {folder}: {exc}") from exc
     return target
+
+
+def record_source(out: Path, source: Path, file_name: str, doc_id: str, outcome: str) -> None:
+    """Say in ``sources`` that ``source`` (a resolved path) holds ``doc_id`` with that outcome.
+
+    If the path held other bytes before whose document failed (a half-copied file since
+    completed, a file the process could not read), that stale ``failed`` document and its
+    quarantine copy are removed, unless another path still holds those bytes.
+    """
+    shown = printable(str(source))
+    target = out / "sources" / f"{hashlib.sha256(shown.encode()).hexdigest()}.parquet"
+    now = dt.datetime.now(dt.timezone.utc)
+    before = pq.read_table(target).to_pylist()[0] if target.exists() else None
+    row = {"source_path": shown, "file_name": printable(file_name), "doc_id": doc_id,
+           "outcome": outcome, "first_seen": before["first_seen"] if before else now, "last_seen": now}
+    table = pa.Table.from_pylist([row], schema=SCHEMAS["sources"])
+    try:
+        atomic_write_bytes(target, lambda h: pq.write_table(table, h, compression="zstd"))
+    except OSError as exc:
+        raise OutputError(f"cannot write to {out}: {exc}") from exc
+    if before and before["doc_id"] != doc_id and _status(out, before["doc_id"]) == "failed":
+        held = pq.read_table(out / "sources", columns=["doc_id"],
+                             filters=[("doc_id", "=", before["doc_id"])]).num_rows
+        if not held:
+            _remove_document(out, before["doc_id"])
+
+
+def _status(out: Path, doc_id: str) -> str | None:
+    path = out / "documents" / f"{doc_id}.parquet"
+    return pq.read_table(path, columns=["status"])["status"][0].as_py() if path.exists() else None
+
+
+def _remove_document(out: Path, doc_id: str) -> None:
+    """Every file of one document: its ``documents`` row first (its presence says the rest is
+    complete), then the other datasets, then its quarantine copy and record."""
+    try:
+        for name in ("documents", *(n for n in PER_DOCUMENT if n != "documents")):
+            (out / name / f"{doc_id}.parquet").unlink(missing_ok=True)
+        for path in (out / "quarantine").glob(f"{doc_id[:12]}-*"):
+            path.unlink(missing_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot write to {out}: {exc}") from exc

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 import os
+import socket
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,9 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures"
 SHARED = ROOT.parent / "shared"
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # the test server has no network
+# Prefect's database, settings and results of the tests (and of the processes they start) stay
+# out of the user's ~/.prefect; set before anything imports prefect
+os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="lvingest-test-prefect-")
 
 
 @pytest.fixture(scope="session")
@@ -35,10 +40,19 @@ def seeds_dir() -> Path:
     return path
 
 
+# the scheduler looks for due schedules every 2 s instead of every 60 s
+SERVER_ENV = {"PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": "2"}
+
+
 @pytest.fixture(scope="session")
 def prefect_server():
-    """One temporary Prefect API server (SQLite) shared by every flow test in the session."""
-    from prefect.testing.utilities import prefect_test_harness
+    """One real Prefect server (``prefect server start``, with its scheduler and UI, SQLite in
+    the tests' PREFECT_HOME) shared by every flow test in the session; started the way
+    ``lvingest serve`` starts one. Yields its API address."""
+    from flows.server import prefect_api
 
-    with prefect_test_harness(server_startup_timeout=120):
-        yield
+    with socket.socket() as probe:  # a free port
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with prefect_api(port, env=SERVER_ENV, export=False) as api:
+        yield api

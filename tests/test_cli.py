@@ -153,3 +153,31 @@ def test_same_bytes_under_two_names_count_once(fixture_pdf: Path, tmp_path: Path
     [total] = [line.split() for line in lines if "documents" in line and "quarantined" in line]
     assert (a[1], b[1]) == ("ok", "cached")
     assert total[:2] == ["1", "documents"] and total[4:] == a[2:]
+
+
+def test_missing_path_is_reported_and_the_others_ingested(fixture_pdf: Path, tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture) -> None:
+    """``ingest good.pdf typo.pdf``: good.pdf is ingested, the typo named, the exit code 4."""
+    typo = tmp_path / "typo.pdf"
+    code = main(["ingest", str(fixture_pdf / "stop47_list.pdf"), str(typo), "--out", str(tmp_path / "out"),
+                 "--no-progress"])
+    assert code == ExitCode.input_failed
+    captured = capsys.readouterr()
+    assert f"lvingest: {typo}: no such file or folder" in captured.err
+    [total] = [line.split() for line in captured.out.splitlines() if "1 missing" in line]
+    assert total[:6] == ["1", "documents", "0", "quarantined,", "1", "missing"]
+    assert pd.read_parquet(tmp_path / "out" / "documents")["status"].tolist() == ["ok"]
+
+
+def test_extract_more_than_spacys_million_characters(monkeypatch: pytest.MonkeyPatch,
+                                                     capsys: pytest.CaptureFixture) -> None:
+    """1.1 million characters on stdin: read in pieces, offsets counted in the whole text."""
+    import io
+
+    filler = ("x" * 99 + "\n") * 11_000
+    text = filler + "Termiņš: 2025. gada 1. jūnijs.\n"
+    monkeypatch.setattr(sys, "stdin", io.StringIO(text))
+    assert main(["extract", "--no-repair"]) == 0
+    [date] = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert date["start"] == "2025-06-01"
+    assert text[date["char_start"]:date["char_end"]].startswith("2025. gada 1. jūnijs")

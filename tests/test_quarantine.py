@@ -207,3 +207,64 @@ def test_large_page_is_rendered_at_the_resolution_that_fits(tmp_path: Path) -> N
     assert 250 < dpi < 300
     assert image.width * image.height <= limits.max_render_pixels
     assert abs(image.width - 2384 * dpi / 72) <= 1
+
+
+def _inbox(tmp_path: Path, fixture_pdf: Path, *names: str) -> Path:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for name in names:
+        shutil.copy(fixture_pdf / "stop47_list.pdf" if name < "m" else fixture_pdf / "plan_text.pdf",
+                    inbox / name)
+    return inbox
+
+
+def test_a_bug_on_one_document_quarantines_it_and_the_run_goes_on(
+    fixture_pdf: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Any exception a stage raises on one document (here: tables, on plan_text's bytes only):
+    that document is failed with reason internal_error and the traceback in its quarantine
+    record; the documents after it are ingested; the exit code is 4, not 15."""
+    from pipeline import components
+
+    tables = components.COMPONENTS["tables"]
+
+    def broken(doc, ctx) -> None:
+        if doc.file_name == "p.pdf":
+            raise ZeroDivisionError("a bug in the table finder")
+        tables(doc, ctx)
+
+    monkeypatch.setitem(components.COMPONENTS, "tables", broken)
+    inbox = _inbox(tmp_path, fixture_pdf, "a.pdf", "p.pdf")
+    shutil.copy(fixture_pdf / "kpi_multipage.pdf", inbox / "z.pdf")
+    out = tmp_path / "out"
+    assert main(["ingest", str(inbox), "--out", str(out), "--no-progress"]) == ExitCode.input_failed
+    docs = pd.read_parquet(out / "documents").set_index("file_name")
+    assert docs["status"].to_dict() == {"a.pdf": "ok", "p.pdf": "failed", "z.pdf": "ok"}
+    assert docs.loc["p.pdf", "error"] == "internal_error: ZeroDivisionError: a bug in the table finder"
+    record = _reason(out, "p.pdf")
+    assert record["reason"] == "internal_error" and record["copied"] is True
+    assert "Traceback" in record["traceback"] and "in broken" in record["traceback"]
+
+
+def test_symlink_loops_are_recorded_and_the_run_goes_on(
+    fixture_pdf: Path, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    """``ln -s b.pdf a.pdf; ln -s a.pdf b.pdf`` in an inbox, and one such link named directly."""
+    inbox = _inbox(tmp_path, fixture_pdf, "good.pdf")
+    (inbox / "a.pdf").symlink_to("b.pdf")
+    (inbox / "b.pdf").symlink_to("a.pdf")
+    out = tmp_path / "out"
+    for args in ([str(inbox)], [str(inbox / "a.pdf"), str(inbox / "good.pdf")]):
+        assert main(["ingest", *args, "--out", str(out), "--no-progress"]) == ExitCode.input_failed
+    docs = pd.read_parquet(out / "documents").set_index("file_name")
+    assert docs["status"].to_dict() == {"a.pdf": "failed", "b.pdf": "failed", "good.pdf": "ok"}
+    assert docs.loc["a.pdf", "error"] == "unreadable: cannot read the file: Too many levels of symbolic links"
+    assert _reason(out, "b.pdf")["source_path"] == str(inbox / "b.pdf")
+
+
+def test_doc_timeout_quarantines_the_document(fixture_pdf: Path, tmp_path: Path) -> None:
+    """The limit is checked after every page: a limit already spent stops after page 1."""
+    outcome = ingest_file(fixture_pdf / "kpi_multipage.pdf", tmp_path, doc_timeout=1e-9)
+    assert outcome.status == "failed"
+    assert outcome.error == "timeout: over the limit of 1e-09 s per document (after page 1)"
+    assert _reason(tmp_path, "kpi_multipage.pdf")["reason"] == "timeout"
