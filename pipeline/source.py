@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import math
 import unicodedata
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from typing import BinaryIO
 import pdfplumber
 import pypdfium2 as pdfium
 from pdfminer.pdfdocument import PDFPasswordIncorrect, PDFEncryptionError
+from pdfminer.pdftypes import PDFStream, resolve1
 from pdfminer.psparser import PSEOF
 from pdfplumber.utils.exceptions import PdfminerException
 from PIL import Image
@@ -42,6 +44,7 @@ class Limits:
     max_bytes: int = 512 * 1024 * 1024
     max_pages: int = 5000
     max_image_pixels: int = 150_000_000  # one embedded image, decoded
+    max_content_bytes: int = 256 * 1024 * 1024  # one page's content streams, decompressed
     max_render_pixels: int = 120_000_000  # one page rendered for OCR; larger pages get fewer dpi
     min_render_dpi: float = 100.0  # below this OCR reads little: such a page is not rendered
 
@@ -165,6 +168,7 @@ def read_page(pdf: pdfplumber.PDF, index: int, limits: Limits, path: Path) -> Pa
     """Words, rulings and image cover of one page; the pdfplumber page is closed afterwards."""
     plumb = pdf.pages[index]
     try:
+        _check_content_size(plumb, limits, path)  # before anything parses the page
         area = float(plumb.width * plumb.height) or 1.0
         covered = 0.0
         for image in plumb.images:
@@ -205,6 +209,34 @@ def read_page(pdf: pdfplumber.PDF, index: int, limits: Limits, path: Path) -> Pa
         return PageRead(page=page, image_cover=min(1.0, covered / area), sideways=sideways)
     finally:
         plumb.close()
+
+
+def _check_content_size(plumb: pdfplumber.page.Page, limits: Limits, path: Path) -> None:
+    """DecompressionBombError if the page's content streams (and its forms') inflate past
+    ``max_content_bytes``: a 1 MB file can hold a gigabyte of drawing operators, which the
+    parser would hold in memory for a minute. Counted by inflating in 1 MB steps, kept nowhere."""
+    xobjects = resolve1((plumb.page_obj.resources or {}).get("XObject")) or {}
+    streams = [resolve1(s) for s in (plumb.page_obj.contents or [])]
+    streams += [x for x in map(resolve1, xobjects.values())
+                if isinstance(x, PDFStream) and getattr(x.get("Subtype"), "name", "") == "Form"]
+    total = 0
+    for stream in streams:
+        if not isinstance(stream, PDFStream) or stream.rawdata is None:
+            continue
+        if [getattr(f, "name", f) for f, _ in stream.get_filters()] not in (["FlateDecode"], ["Fl"]):
+            total += len(stream.rawdata)
+            continue
+        inflate, data = zlib.decompressobj(), stream.rawdata
+        while data and total <= limits.max_content_bytes:
+            try:
+                total += len(inflate.decompress(data, 1 << 20))
+            except zlib.error:
+                break  # the parser reports a damaged stream in its own way
+            data = inflate.unconsumed_tail
+        if total > limits.max_content_bytes:
+            raise DecompressionBombError(
+                str(path), f"page {plumb.page_number}: its content inflates to over "
+                           f"{limits.max_content_bytes:,} bytes")
 
 
 class Renderer:

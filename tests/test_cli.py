@@ -181,3 +181,36 @@ def test_extract_more_than_spacys_million_characters(monkeypatch: pytest.MonkeyP
     [date] = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert date["start"] == "2025-06-01"
     assert text[date["char_start"]:date["char_end"]].startswith("2025. gada 1. jūnijs")
+
+
+def test_unwritable_cache_folder_is_reported_at_start(fixture_pdf: Path, tmp_path: Path) -> None:
+    """The lexicon's cache folder cannot be made (a file stands in its way): exit 6 before any
+    document, with a message naming LVINGEST_CACHE; not every document quarantined as a bug."""
+    import os
+
+    (tmp_path / "blocker").write_text("not a folder")
+    env = {**os.environ, "LVINGEST_CACHE": str(tmp_path / "blocker" / "cache")}
+    result = subprocess.run(LVINGEST + ["ingest", str(fixture_pdf / "stop47_list.pdf"), "--out",
+                                        str(tmp_path / "out")], env=env, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == ExitCode.output_error, result.stderr
+    assert "the cache folder cannot be written" in result.stderr and "LVINGEST_CACHE" in result.stderr
+    assert not list((tmp_path / "out" / "documents").glob("[!s]*.parquet"))
+
+
+def test_progress_total_is_counted_before_the_first_document(
+    fixture_pdf: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pipeline.progress
+
+    totals = []
+
+    class Recorder(pipeline.progress.PageProgress):
+        def __init__(self, total: int, enabled: bool = True) -> None:
+            totals.append(total)
+            super().__init__(total, enabled)
+
+    monkeypatch.setattr(pipeline.progress, "PageProgress", Recorder)
+    files = [str(fixture_pdf / name) for name in ("stop47_list.pdf", "kpi_multipage.pdf")]
+    assert main(["ingest", *files, "--out", str(tmp_path)]) == 0
+    assert totals == [1 + 3]

@@ -1,4 +1,5 @@
-"""Bad inputs are quarantined with a reason record, the run goes on, the exit code says so."""
+"""Bad inputs are quarantined with a reason record, the run goes on, the exit code says so; no
+input is hidden on a re-run; the work per document is bounded."""
 from __future__ import annotations
 
 import json
@@ -268,3 +269,145 @@ def test_doc_timeout_quarantines_the_document(fixture_pdf: Path, tmp_path: Path)
     assert outcome.status == "failed"
     assert outcome.error == "timeout: over the limit of 1e-09 s per document (after page 1)"
     assert _reason(tmp_path, "kpi_multipage.pdf")["reason"] == "timeout"
+
+
+def _poster(fixture_pdf: Path, path: Path) -> Path:
+    """stop47_list plus a blank page too large to render for OCR: partial on every reading."""
+    with pikepdf.open(fixture_pdf / "stop47_list.pdf") as pdf:
+        pdf.add_blank_page()
+        pdf.pages[-1].MediaBox = [0, 0, 20000, 20000]
+        pdf.save(path)
+    return path
+
+
+def _statuses(out: Path) -> dict[str, tuple[str, object]]:
+    docs = pd.read_parquet(out / "documents")
+    return {r.file_name: (r.status, r.ingested_at) for r in docs.itertuples()}
+
+
+def test_rerun_reports_quarantined_and_partial_inputs_and_retry_failed_reads_them(
+    broken_dir: Path, fixture_pdf: Path, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    """A re-run does not read them again, but reports them as they are (exit 4, not cached
+    with 0); a page that can never be rendered is partial once, not retried on every run;
+    ``--retry-failed`` reads the failed and partial ones again, and only those."""
+    inbox = _inbox(tmp_path, fixture_pdf, "a.pdf")
+    shutil.copy(broken_dir / "truncated.pdf", inbox / "t.pdf")
+    _poster(fixture_pdf, inbox / "poster.pdf")
+    out = tmp_path / "out"
+    args = ["ingest", str(inbox), "--out", str(out), "--no-progress"]
+    assert main(args) == ExitCode.input_failed
+    first = _statuses(out)
+    capsys.readouterr()
+    assert main(args) == ExitCode.input_failed
+    summary = {line.split()[0]: line.split()[1] for line in capsys.readouterr().out.splitlines()[2:5]}
+    assert summary == {"a.pdf": "cached", "poster.pdf": "partial", "t.pdf": "failed"}
+    assert _statuses(out) == first  # nothing read again
+    assert main([*args, "--retry-failed"]) == ExitCode.input_failed
+    again = _statuses(out)
+    assert again["a.pdf"] == first["a.pdf"]
+    assert again["t.pdf"][1] > first["t.pdf"][1] and again["poster.pdf"][1] > first["poster.pdf"][1]
+
+
+def test_a_completed_copy_supersedes_its_failed_row(fixture_pdf: Path, tmp_path: Path) -> None:
+    """x.pdf half copied (failed: truncated), then complete: one document, ok; the stale row and
+    quarantine copy are gone. The sources dataset says where x.pdf went."""
+    data = (fixture_pdf / "stop47_list.pdf").read_bytes()
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    (inbox / "x.pdf").write_bytes(data[: len(data) // 2])
+    assert ingest_file(inbox / "x.pdf", out).status == "failed"
+    assert list((out / "quarantine").iterdir())
+    (inbox / "x.pdf").write_bytes(data)
+    ok = ingest_file(inbox / "x.pdf", out)
+    assert ok.status == "ok"
+    assert pd.read_parquet(out / "documents")["doc_id"].tolist() == [ok.doc_id]
+    assert not list((out / "quarantine").iterdir())
+    [source] = pd.read_parquet(out / "sources").to_dict("records")
+    assert (source["file_name"], source["doc_id"], source["outcome"]) == ("x.pdf", ok.doc_id, "ok")
+    assert source["first_seen"] < source["last_seen"]
+
+
+def test_a_file_readable_at_last_supersedes_its_failed_row(
+    fixture_pdf: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pipeline.ingest
+
+    path = shutil.copy(fixture_pdf / "stop47_list.pdf", tmp_path / "x.pdf")
+    out = tmp_path / "out"
+    with monkeypatch.context() as patched:
+        patched.setattr(pipeline.ingest, "file_identity",
+                        lambda p: (_ for _ in ()).throw(PermissionError(13, "Permission denied")))
+        assert ingest_file(path, out).status == "failed"
+    assert ingest_file(path, out).status == "ok"  # the permissions were fixed
+    assert pd.read_parquet(out / "documents")["status"].tolist() == ["ok"]
+    assert not list((out / "quarantine").iterdir())
+
+
+def test_same_bytes_under_two_paths_are_both_recorded(fixture_pdf: Path, tmp_path: Path) -> None:
+    inbox = _inbox(tmp_path, fixture_pdf, "a.pdf", "b.pdf")
+    out = tmp_path / "out"
+    main(["ingest", str(inbox), "--out", str(out), "--no-progress"])
+    sources = pd.read_parquet(out / "sources").sort_values("file_name")
+    assert sources["source_path"].tolist() == [str(inbox / "a.pdf"), str(inbox / "b.pdf")]
+    assert sources["doc_id"].nunique() == 1 and set(sources["outcome"]) == {"ok"}
+    assert len(pd.read_parquet(out / "documents")) == 1
+
+
+def test_an_output_folder_inside_the_input_is_not_read_back(
+    broken_dir: Path, fixture_pdf: Path, tmp_path: Path
+) -> None:
+    """``ingest inbox --out inbox/out``, twice: the quarantine copy in inbox/out is not an input,
+    also when the output folder is named through a link."""
+    inbox = _inbox(tmp_path, fixture_pdf, "a.pdf")
+    shutil.copy(broken_dir / "not_a_pdf.pdf", inbox / "bad.pdf")
+    (tmp_path / "link").symlink_to(inbox)
+    for out in (inbox / "out", tmp_path / "link" / "out"):
+        main(["ingest", str(inbox), "--out", str(out), "--no-progress"])
+    assert sorted(pd.read_parquet(inbox / "out" / "documents")["file_name"]) == ["a.pdf", "bad.pdf"]
+
+
+def _content_bomb(path: Path, inflated: int) -> Path:
+    """One page whose content stream inflates to ``inflated`` bytes of drawing operators."""
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(595, 842))
+    pdf.pages[0].Contents = pdf.make_stream(b"")
+    pdf.pages[0].Contents.write(zlib.compress(b"0 0 m\n" * (inflated // 6), 9),
+                                filter=pikepdf.Name.FlateDecode)
+    pdf.save(path)
+    return path
+
+
+def test_content_stream_decompression_bomb(tmp_path: Path) -> None:
+    limits = Limits(max_content_bytes=2_000_000)
+    bomb = _content_bomb(tmp_path / "bomb.pdf", 3_000_000)
+    outcome = ingest_file(bomb, tmp_path / "out", Config(limits=limits))
+    assert outcome.status == "failed"
+    assert outcome.error == "decompression_bomb: page 1: its content inflates to over 2,000,000 bytes"
+    fine = _content_bomb(tmp_path / "fine.pdf", 1_000_000)
+    assert ingest_file(fine, tmp_path / "out", Config(limits=limits)).status == "ok"
+
+
+def test_blank_page_images_are_not_ocrd(monkeypatch: pytest.MonkeyPatch) -> None:
+    """White, or white with scanner specks: no tesseract; a few printed words: tesseract."""
+    from PIL import Image, ImageDraw
+
+    from pipeline._exec import tesseract
+    from pipeline.document import Page
+    from pipeline.ocr import is_blank, ocr_page
+
+    def no_tesseract(*args: object, **kwargs: object) -> None:
+        raise AssertionError("tesseract was asked to read a blank page")
+
+    monkeypatch.setattr(tesseract, "image_to_words", no_tesseract)
+    page_image = Image.new("L", (2480, 3508), 255)
+    page_image.info["dpi"] = (300, 300)
+    specks = page_image.copy()
+    for x, y in ((100, 100), (1500, 2000), (2400, 3400)):
+        specks.putpixel((x, y), 0)
+    page = Page(page_no=1, width=595, height=842, triage="no text layer")
+    ocr_page(page, specks, "lav", 10)
+    assert (page.words, page.method, page.triage) == ([], "ocr", "no text layer; blank page image, not OCR'd")
+    assert is_blank(page_image)
+    ImageDraw.Draw(page_image).text((300, 300), "Rīgas valstspilsēta, 2025", fill=0, font_size=40)
+    assert not is_blank(page_image)

@@ -57,3 +57,56 @@ def test_restart_skips_finished_files(fixture_pdf: Path, tmp_path: Path) -> None
     second.poll()
     clock.now = 4
     assert [o.status for o in second.poll()] == ["cached"]
+
+
+def test_links_that_lead_nowhere_or_loop_are_recorded(fixture_pdf: Path, tmp_path: Path) -> None:
+    """As ``ingest`` records them: failed, unreadable, once; the output folder inside the inbox
+    (its quarantine records) is not watched."""
+    import pandas as pd
+
+    inbox, clock = tmp_path / "inbox", Clock()
+    inbox.mkdir()
+    (inbox / "gone.pdf").symlink_to(tmp_path / "nowhere.pdf")
+    (inbox / "a.pdf").symlink_to("b.pdf")
+    (inbox / "b.pdf").symlink_to("a.pdf")
+    (inbox / "list.pdf").write_bytes((fixture_pdf / "stop47_list.pdf").read_bytes())
+    watcher = Watcher(inbox, inbox / "out", settle=1, clock=clock)
+    assert watcher.poll() == []
+    clock.now = 2
+    outcomes = {o.path.name: (o.status, o.error) for o in watcher.poll()}
+    assert outcomes == {
+        "a.pdf": ("failed", "unreadable: cannot read the file: Too many levels of symbolic links"),
+        "b.pdf": ("failed", "unreadable: cannot read the file: Too many levels of symbolic links"),
+        "gone.pdf": ("failed", "unreadable: cannot read the file: No such file or directory"),
+        "list.pdf": ("ok", None)}
+    clock.now = 10
+    assert watcher.poll() == [] and not watcher.pending()
+    assert len(pd.read_parquet(inbox / "out" / "documents")) == 4
+
+
+def test_waiting_for_the_end_marker_is_announced_once(tmp_path: Path) -> None:
+    inbox, clock, told = tmp_path / "inbox", Clock(), []
+    inbox.mkdir()
+    (inbox / "copying.pdf").write_bytes(b"%PDF-1.7\n1 0 obj\n<<>>\n")
+    watcher = Watcher(inbox, tmp_path / "out", settle=1, grace=60, clock=clock, on_waiting=told.append)
+    for clock.now in (0, 2, 4):
+        assert watcher.poll() == []
+    assert told == [inbox / "copying.pdf"]
+
+
+def test_watch_once_grace_is_an_option(tmp_path: Path) -> None:
+    """``watch --once --grace 1`` does not wait 120 s for a file that never gets its %%EOF, and
+    says that it waits."""
+    import subprocess
+    import sys
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "stuck.pdf").write_bytes(b"%PDF-1.7\n1 0 obj\n<<>>\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "pipeline.cli", "watch", str(inbox), "--out", str(tmp_path / "out"),
+         "--once", "--settle", "0.2", "--interval", "0.2", "--grace", "1"],
+        capture_output=True, text=True, timeout=60)
+    assert result.returncode == 4, result.stderr
+    assert "no %%EOF end marker yet" in result.stderr and "waiting up to 1 s (--grace)" in result.stderr
+    assert "stuck.pdf: failed: truncated" in result.stdout
