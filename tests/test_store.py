@@ -103,16 +103,17 @@ def test_duckdb_reads_the_glob(tmp_path: Path) -> None:
     assert rows == [(1,)]
 
 
-def test_two_concurrent_runs_on_one_output(fixture_pdf: Path, tmp_path: Path) -> None:
-    """Two processes ingesting the same files into the same folder: every file readable, no doubles."""
+def test_two_concurrent_runs_on_one_output(fixture_pdf: Path, broken_dir: Path, tmp_path: Path) -> None:
+    """Two processes ingesting the same files into the same folder: every file readable, no
+    doubles, and both say that one input was quarantined (exit 4), whichever wrote it."""
     import subprocess
     import sys
 
     inputs = [str(fixture_pdf / n) for n in ("stop47_list.pdf", "kpi_multipage.pdf", "notice_ocr_eng.pdf")]
-    cmd = [sys.executable, "-m", "pipeline.cli", "ingest", *inputs, "--out", str(tmp_path), "--force",
-           "--no-progress"]
+    inputs.append(str(broken_dir / "truncated.pdf"))
+    cmd = [sys.executable, "-m", "pipeline.cli", "ingest", *inputs, "--out", str(tmp_path), "--no-progress"]
     runs = [subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for _ in range(2)]
-    assert [r.wait(timeout=300) for r in runs] == [0, 0], [r.stderr.read() for r in runs]
+    assert [r.wait(timeout=300) for r in runs] == [4, 4], [r.stderr.read() for r in runs]
     assert not [p for p in tmp_path.rglob(".*.tmp")]
     docs = pd.read_parquet(tmp_path / "documents")
     assert sorted(docs["file_name"]) == sorted(Path(i).name for i in inputs)
