@@ -382,7 +382,16 @@ def cmd_watch(args: argparse.Namespace) -> int:
     return ExitCode.input_failed if failed else ExitCode.ok
 
 
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
+    import signal
+
+    # stopped by a service manager (SIGTERM) while starting: the Prefect server it started
+    # still stops with it (once serving, Prefect's runner handles SIGTERM the same way)
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     _quiet_prefect()
     from flows.deploy import serve
 

@@ -54,5 +54,8 @@ def prefect_server():
     with socket.socket() as probe:  # a free port
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
+    from prefect.logging.handlers import APILogHandler
+
     with prefect_api(port, env=SERVER_ENV, export=False) as api:
         yield api
+        APILogHandler().flush()  # the last runs' logs, sent before the server stops

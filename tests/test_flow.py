@@ -203,7 +203,7 @@ def test_served_schedule_fires(inbox: Path, tmp_path: Path, prefect_server: str)
             "deployment_id": {"any_": [deployment["id"]]}, "state": {"type": {"any_": ["COMPLETED"]}}},
             "limit": 1}), served, log, 180)
     finally:
-        served.send_signal(signal.SIGINT)  # as Ctrl-C: the runner stops its runs and Dask workers
+        served.terminate()  # as a service manager stops it: the runner stops, its server too
         try:
             served.wait(timeout=30)
         finally:
