@@ -1,0 +1,131 @@
+"""Where a text found on a page stands on it: entity, cell and repair texts matched to word boxes.
+
+The datasets keep boxes only for words (``words``); dates, targets, municipalities, table cells
+and repairs carry their text and page. Their text is repaired (``gadā`` where the page read
+``gada``, ``š`` where OCR read ``$``) and may wrap onto the next line or sit in a table cell whose
+lines are interleaved with its neighbours' in reading order. So both sides are compared as
+``textnorm.match_key`` tokens (folded, OCR look-alikes mapped, punctuation dropped), and a text's
+tokens are chained word to word: each next token is the nearest unused word with that token,
+preferring the word that follows in reading order. Repeated texts take their occurrences in
+reading order (the second "≥ 3%" of a page gets the second such cell), which is the order every
+stage emits its records in.
+"""
+from __future__ import annotations
+
+import re
+import statistics
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ..textnorm import match_key
+
+TOKEN = re.compile(r"[^\W_]+|[%≥≤]")
+MAX_STARTS = 30  # first-token occurrences tried before settling for the best partial chain
+LINE_REACH = 3.0  # word heights a chain may step up or down (a wrapped line, a cell's next line)
+
+
+def tokens(text: str) -> list[str]:
+    """The comparable pieces of a text: ``"Līdz 2025. gada"`` -> ``["lidz", "2025", "gada"]``."""
+    return TOKEN.findall(match_key(text))
+
+
+@dataclass(frozen=True, slots=True)
+class Rect:
+    """A box in PDF points from the page's top-left."""
+
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+    @classmethod
+    def around(cls, words: Iterable[dict]) -> Rect:
+        """The box around word rows (dicts with x0, top, x1, bottom)."""
+        return cls.union(cls(w["x0"], w["top"], w["x1"], w["bottom"]) for w in words)
+
+    @classmethod
+    def union(cls, rects: Iterable[Rect]) -> Rect:
+        rects = list(rects)
+        return cls(min(r.x0 for r in rects), min(r.top for r in rects),
+                   max(r.x1 for r in rects), max(r.bottom for r in rects))
+
+
+def line_rects(words: list[dict]) -> list[Rect]:
+    """One box per line the words stand on: a wrapped date is two boxes, not one over both."""
+    lines: dict[int, list[dict]] = {}
+    for w in words:
+        lines.setdefault(w["line_no"], []).append(w)
+    return [Rect.around(ws) for _, ws in sorted(lines.items())]
+
+
+class PageWords:
+    """One page's words (running headers and footers left out) as tokens in reading order."""
+
+    def __init__(self, words: list[dict]) -> None:
+        self.words = [w for w in words if not w.get("running")]
+        self.units: list[tuple[str, int]] = []  # (token, index into self.words)
+        self.by_token: dict[str, list[int]] = {}
+        for i, w in enumerate(self.words):
+            for tok in tokens(w["text"]):
+                self.by_token.setdefault(tok, []).append(len(self.units))
+                self.units.append((tok, i))
+        heights = [w["bottom"] - w["top"] for w in self.words]
+        self.reach = LINE_REACH * (statistics.median(heights) if heights else 10.0)
+
+    def find(self, text: str, used: set[int], near: tuple[float, float] | None = None) -> list[dict]:
+        """The words ``text`` stands on, in reading order; none if fewer than half its tokens are
+        found. The words' units go into ``used`` so a repeated text takes the next occurrence.
+
+        Without ``near`` the first complete chain in reading order wins; with it (a point in
+        points), of the most complete chains the one whose first word's top-left corner is nearest to it.
+        """
+        toks = tokens(text)
+        if not toks:
+            return []
+        starts: list[int] = []
+        for first, tok in enumerate(toks):  # a first token OCR garbled: start from the next
+            starts = [u for u in self.by_token.get(tok, ()) if u not in used][:MAX_STARTS]
+            if starts:
+                break
+        best: list[int] = []
+        best_score = (0, 0.0)
+        for start in starts:
+            chain = [start]
+            for tok in toks[first + 1:]:
+                nxt = self._next(tok, chain, used)
+                if nxt is not None:
+                    chain.append(nxt)
+            score = (len(chain), -self._distance(start, near) if near else 0.0)
+            if score > best_score:
+                best, best_score = chain, score
+            if near is None and len(chain) == len(toks) - first:
+                break
+        if 2 * len(best) < len(toks):
+            return []
+        used.update(best)
+        return [self.words[i] for i in sorted({self.units[u][1] for u in best})]
+
+    def _distance(self, unit: int, point: tuple[float, float]) -> float:
+        w = self.words[self.units[unit][1]]
+        return abs(w["x0"] - point[0]) + abs(w["top"] - point[1])
+
+    def _next(self, tok: str, chain: list[int], used: set[int]) -> int | None:
+        """The unit for ``tok`` after the chain's last: the next in reading order if it fits,
+        else the nearest within reach of its line."""
+        last = chain[-1]
+        if last + 1 < len(self.units) and self.units[last + 1][0] == tok and last + 1 not in used:
+            return last + 1
+        prev = self.words[self.units[last][1]]
+        cy = (prev["top"] + prev["bottom"]) / 2
+        best, best_cost = None, float("inf")
+        for u in self.by_token.get(tok, ()):
+            if u in used or u in chain:
+                continue
+            w = self.words[self.units[u][1]]
+            dy = abs((w["top"] + w["bottom"]) / 2 - cy)
+            if dy > self.reach:
+                continue
+            cost = 4 * dy + abs(w["x0"] - prev["x1"])
+            if cost < best_cost:
+                best, best_cost = u, cost
+        return best
