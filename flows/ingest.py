@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from pipeline import __version__
@@ -124,6 +124,7 @@ def ingest_folder(
     runner: Literal["thread", "dask"] = "thread",
     dask_address: str | None = None,
     workers: int = 2,
+    html_report: bool = True,
 ) -> list[dict[str, Any]]:
     """Ingest every PDF below ``inbox`` into ``out``; returns one summary row per document.
 
@@ -152,7 +153,22 @@ def ingest_folder(
     for row in shown:
         if row["status"] in ("failed", "partial"):
             logger.warning("%s: %s: %s", row["file"], row["status"], row["error"])
+    if html_report:
+        publish_report(Path(out))
     return rows
+
+
+def publish_report(out: Path) -> None:
+    """Write the HTML report and link it as an artifact; a report that fails is only logged."""
+    from pipeline.report import write_report
+
+    try:
+        index = write_report(out)
+    except Exception as exc:  # the run's outputs are written; the report must not fail the run
+        get_run_logger().warning("report not written: %s", exc)
+        return
+    create_link_artifact(key="lvingest-report", link=index.resolve().as_uri(), link_text="lvingest report",
+                         description=f"HTML review report of {out} (open it on the machine that ran the flow)")
 
 
 def task_runner(runner: str, address: str | None = None, workers: int = 2) -> Any:

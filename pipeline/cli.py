@@ -94,6 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_ingest_options(ingest)
     ingest.add_argument("--force", action="store_true", help="re-process files already ingested by this version")
     ingest.add_argument("--no-progress", action="store_true", help="no progress bar")
+    ingest.add_argument("--no-report", action="store_true", help="do not write the HTML report OUT/report/")
     _add_runner_options(ingest, ("local", "thread", "dask"),
                         "local: this process, no Prefect (default); thread or dask: run the "
                         "Prefect flow ingest_folder with that task runner")
@@ -125,6 +126,13 @@ def build_parser() -> argparse.ArgumentParser:
     watch.add_argument("--once", action="store_true",
                        help="process what is in the folder now, then exit")
     watch.set_defaults(func=cmd_watch)
+
+    report = sub.add_parser(
+        "report", help="write the HTML review report of an output folder to OUT/report/", epilog=EPILOG
+    )
+    report.add_argument("out", type=Path, metavar="OUT", help="an output folder of lvingest ingest")
+    report.add_argument("--dpi", type=_positive, default=96, help="resolution of the page pictures (default: 96)")
+    report.set_defaults(func=cmd_report)
 
     serve = sub.add_parser(
         "serve", help="serve the Prefect deployment that ingests an inbox on a schedule", epilog=EPILOG
@@ -219,6 +227,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
                                 on_page=progress.page_done, on_total=progress.add_total)
                 )
     _print_summary(outcomes, args.out)
+    if not args.no_report and args.runner == "local":  # the flow writes its own
+        _report_after_run(args.out)
     bad = any(o.status in ("failed", "partial") for o in outcomes)
     return ExitCode.input_failed if bad else ExitCode.ok
 
@@ -230,7 +240,7 @@ def _ingest_with_prefect(args: argparse.Namespace, files: list[Path]) -> list[Ou
 
     rows = run_flow(files, args.out, args.runner, args.dask_address, args.workers, args.ocr_limit,
                     dpi=args.dpi, ocr_lang=args.ocr_lang, page_jobs=args.jobs, force=args.force,
-                    force_ocr=args.force_ocr)
+                    force_ocr=args.force_ocr, html_report=not args.no_report)
     status = {row["path"]: row["status"] for row in rows}
     return [stored_outcome(args.out, f, document_id(f), status[str(f)]) for f in files]
 
@@ -281,6 +291,24 @@ def cmd_watch(args: argparse.Namespace) -> int:
     else:
         watcher.run(interval=args.interval, on_outcome=report)
     return ExitCode.input_failed if failed else ExitCode.ok
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from .report import write_report
+
+    print(f"report: {write_report(args.out, dpi=args.dpi)}")
+    return ExitCode.ok
+
+
+def _report_after_run(out: Path) -> None:
+    """The run's outputs are written: a report that fails says so but does not change the exit code."""
+    from .report import write_report
+
+    try:
+        print(f"report: {write_report(out)}")
+    except Exception as exc:
+        print(f"lvingest: warning: report not written ({exc}); `lvingest report {out}` says more",
+              file=sys.stderr)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

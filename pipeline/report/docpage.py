@@ -19,6 +19,7 @@ from .markup import (LOW_CONFIDENCE, TABLE_COLOURS, box, cells_table, definition
 
 A4 = (595.28, 841.89)  # page size (points) assumed for a page with no picture and no words
 DEBUG_SUFFIXES = (".png", ".svg", ".jpg")
+ENTITIES = {"dates": "date", "targets": "target", "municipalities": "municipality"}  # dataset: class
 
 
 def _by_page(items: list[dict]) -> dict[int, list[dict]]:
@@ -37,7 +38,7 @@ class DocumentData:
         self.tables = sorted(rows(out, "tables", doc_id), key=lambda t: (t["page_first"], t["table_id"]))
         self.cells = _by_page(rows(out, "table_cells", doc_id))
         self.entities = {kind: _by_page(rows(out, kind, doc_id))
-                         for kind in ("dates", "targets", "municipalities")}
+                         for kind in ENTITIES}
         self.repairs = _by_page(rows(out, "repairs", doc_id))
         self.has_words = (out / "words" / f"{doc_id}.parquet").exists()
 
@@ -146,8 +147,9 @@ class DocumentPage:
             for r in by_page.get(n, []):
                 hit = found.find(r["text"], used)
                 if not hit:
-                    unplaced.append(f"{kind[:-1]} “{r['text']}”")
-                out += [box(rect, size, f"entity {kind[:-1]}", _entity_title(kind, r)) for rect in line_rects(hit)]
+                    unplaced.append(f"{ENTITIES[kind]} “{r['text']}”")
+                out += [box(rect, size, f"entity {ENTITIES[kind]}", _entity_title(kind, r))
+                        for rect in line_rects(hit)]
         used = set()
         for r in self.data.repairs.get(n, []):
             title = f"{r['before']} → {r['after']} ({r['kind']}, score {r['score']:.2f})"
