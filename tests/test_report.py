@@ -204,6 +204,19 @@ def test_missing_source_pdf_shows_the_pages_without_pictures(fixture_pdf: Path, 
     assert len(page.find("div", cls="municipality")) == len(pd.read_parquet(target / "municipalities"))
 
 
+def test_a_damaged_dataset_file_costs_only_its_document(out: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "out"
+    shutil.copytree(out, copy)
+    docs = documents(copy)
+    doc_id = docs.loc[docs["file_name"] == "plan_text.pdf", "doc_id"].item()
+    (copy / "words" / f"{doc_id}.parquet").write_bytes(b"PAR1 not parquet at all")
+    assert main(["report", str(copy)]) == 0
+    text, _ = doc_page(copy, "plan_text.pdf")
+    assert "Its datasets cannot be read" in text
+    _, page = doc_page(copy, "kpi_multipage.pdf")
+    assert len(page.find("section", cls="page")) == 3
+
+
 def test_report_command_exit_codes(tmp_path: Path, out: Path) -> None:
     assert main(["report", str(tmp_path / "nothing")]) == ExitCode.no_input
     blocked = tmp_path / "blocked"

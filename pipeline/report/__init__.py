@@ -12,12 +12,14 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pyarrow as pa
+
 from ..errors import OutputError
 from ..store import atomic_write_bytes
 from .datasets import summaries
 from .docpage import DocumentPage
 from .images import DEFAULT_DPI
-from .markup import CSS, index_body, page_html
+from .markup import CSS, e, index_body, page_html
 
 __all__ = ["DEFAULT_DPI", "write_report"]
 
@@ -37,7 +39,10 @@ def write_report(out: Path, dpi: int = DEFAULT_DPI) -> Path:
     try:
         _write(folder / "report.css", CSS)
         for s in docs:
-            body = DocumentPage(out, folder, s, dpi).html()
+            try:
+                body = DocumentPage(out, folder, s, dpi).html()
+            except pa.ArrowException as exc:  # one damaged file does not cost the others their pages
+                body = f'<h1>{e(s.file_name)}</h1><p class="note">Its datasets cannot be read: {e(exc)}</p>'
             _write(folder / "docs" / f"{s.doc_id}.html", page_html(s.file_name, body, "../report.css"))
         index = folder / "index.html"
         generated = dt.datetime.now(dt.timezone.utc)

@@ -79,7 +79,7 @@ def _quality(value: float | None) -> str:
 
 
 def _problem(s: Summary) -> str:
-    """The quarantine reason (with the copy's name) or the error, for the index."""
+    """The quarantine reason or else the error, for the index."""
     if s.quarantine:
         q = s.quarantine
         return f"quarantined ({q.get('reason')}): {q.get('detail')}"
