@@ -14,6 +14,7 @@ import pytest
 from pipeline.cli import main
 from pipeline.errors import ExitCode
 from pipeline.report import images, write_report
+from pipeline.source import file_identity
 
 FIXTURES = ("kpi_multipage.pdf", "notice_ocr_eng.pdf", "plan_scan.pdf", "plan_text.pdf")
 ODD_NAME = '<b>&"Rīga" ģērbonis.pdf'
@@ -190,6 +191,18 @@ def test_pictures_are_kept_and_a_debug_picture_is_shown(out: Path, monkeypatch: 
     assert img.attrs["src"] == f"../debug/{doc_id}/p2-tables.png"
 
 
+def test_a_page_read_turned_is_pictured_turned(fixture_pdf: Path, tmp_path: Path) -> None:
+    """A page OCR'd turned 90° has its word boxes in the turned frame: so has its picture."""
+    source = fixture_pdf / "plan_text.pdf"
+    doc_id = file_identity(source)
+    pictures = images.PageImages(tmp_path, doc_id, str(source))
+    upright, turned = pictures.page(1), pictures.page(1, rotation=90)
+    pictures.close()
+    assert (turned.width, turned.height) == (upright.height, upright.width)
+    assert turned.scale == pytest.approx(96 / 72, rel=0.01)
+    assert sorted(p.name for p in (tmp_path / doc_id).iterdir()) == ["p1-96dpi-r90.png", "p1-96dpi.png"]
+
+
 def test_missing_source_pdf_shows_the_pages_without_pictures(fixture_pdf: Path, tmp_path: Path) -> None:
     source = tmp_path / "gone.pdf"
     shutil.copy(fixture_pdf / "stop47_list.pdf", source)
@@ -202,6 +215,12 @@ def test_missing_source_pdf_shows_the_pages_without_pictures(fixture_pdf: Path, 
     assert "the source PDF is no longer at" in text and str(source) in text
     assert not page.find("img")
     assert len(page.find("div", cls="municipality")) == len(pd.read_parquet(target / "municipalities"))
+    # an output written before the words dataset: no boxes, the text still there
+    for path in (target / "words").glob("*.parquet"):
+        path.unlink()
+    assert main(["report", str(target)]) == 0
+    text, page = doc_page(target, "gone.pdf")
+    assert "no words dataset" in text and not page.find("div", cls="o") and "Jelgavas" in text
 
 
 def test_a_damaged_dataset_file_costs_only_its_document(out: Path, tmp_path: Path) -> None:

@@ -59,7 +59,6 @@ class DocumentPage:
     """Builds the HTML of one document's page of the report."""
 
     def __init__(self, out: Path, report_dir: Path, summary: Summary, dpi: int) -> None:
-        self.out = out
         self.report_dir = report_dir
         self.s = summary
         self.data = DocumentData(out, summary.doc_id)
@@ -105,12 +104,14 @@ class DocumentPage:
                        f'alt="page {n}" loading="lazy" width="{image.width}" height="{image.height}">')
             blank, missing = "", ""
         else:
-            size = (max(A4[0], *(w["x1"] + 20 for w in words)), max(A4[1], *(w["bottom"] + 20 for w in words)))
+            size = (max([A4[0], *(w["x1"] + 20 for w in words)]), max([A4[1], *(w["bottom"] + 20 for w in words)]))
             picture, blank = "", " blank"
             missing = f'<p class="note">No picture of this page: {e(image)}</p>' if not self.images.problem else ""
-        overlays, unplaced = self._overlays(n, words, size)
+        tables = self._tables_on(n)
+        overlays, unplaced = self._overlays(n, words, tables, size)
         ratio = f"aspect-ratio:{size[0]:.2f}/{size[1]:.2f}"
-        meta = definition_list([("method", page["method"]), ("quality", f"{page['quality']:.2f}"),
+        meta = definition_list([("method", page["method"]),
+                                ("quality", None if page["quality"] is None else f"{page['quality']:.2f}"),
                                 ("OCR confidence", None if page["ocr_confidence"] is None
                                  else f"{page['ocr_confidence']:.0f}"),
                                 ("turned", f"{page['rotation']}°" if page["rotation"] else None),
@@ -120,8 +121,7 @@ class DocumentPage:
             side.append('<p class="note">Found but not located on the picture: '
                         + "; ".join(e(t) for t in unplaced) + "</p>")
         side.append(f"<pre>{e(page['text'])}</pre>")
-        side += [cells_table(t, self.colour[t["table_id"]], cells, n)
-                 for t, cells in self._tables_on(n)]
+        side += [cells_table(t, self.colour[t["table_id"]], cells, n) for t, cells in tables]
         side.append(self._debug(n))
         return (f'<section class="page" id="p{n}"><h2>Page {n}</h2>{missing}<div class="pg">'
                 f'<figure class="sheet{blank}" style="{ratio}">{picture}{"".join(overlays)}</figure>'
@@ -135,12 +135,13 @@ class DocumentPage:
         return [(t, sorted(cells[t["table_id"]], key=lambda c: (c["row"], c["col"])))
                 for t in self.data.tables if t["table_id"] in cells]
 
-    def _overlays(self, n: int, words: list[dict], size: tuple[float, float]) -> tuple[list[str], list[str]]:
+    def _overlays(self, n: int, words: list[dict], tables: list[tuple[dict, list[dict]]],
+                  size: tuple[float, float]) -> tuple[list[str], list[str]]:
         """The page's overlay boxes, and the texts that could not be placed on its words."""
         found = PageWords(words)
         out: list[str] = []
         unplaced: list[str] = []
-        for table, cells in self._tables_on(n):
+        for table, cells in tables:
             out += self._table_boxes(table, cells, n, found, size)
         for kind, by_page in self.data.entities.items():
             used: set[int] = set()
