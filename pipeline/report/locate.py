@@ -25,8 +25,10 @@ LINE_REACH = 3.0  # word heights a chain may step up or down (a wrapped line, a 
 
 
 def tokens(text: str) -> list[str]:
-    """The comparable pieces of a text: ``"Līdz 2025. gada"`` -> ``["lidz", "2025", "gada"]``."""
-    return TOKEN.findall(match_key(text))
+    """The comparable pieces of a text: ``"Līdz 2025. gada"`` -> ``["lidz", "2025", "gada"]``;
+    a text of punctuation alone (a table's "-" or "—") is its own pieces."""
+    key = match_key(text)
+    return TOKEN.findall(key) or key.split()
 
 
 @dataclass(frozen=True, slots=True)

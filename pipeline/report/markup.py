@@ -33,7 +33,7 @@ section.page{border-top:2px solid #888;margin-top:1em}
 .pg{display:flex;gap:1.2em;align-items:flex-start}
 .sheet{position:relative;flex:0 0 58%;margin:0;border:1px solid #999;background:#fafafa}
 .sheet img{display:block;width:100%;height:auto}.sheet.blank{background:repeating-linear-gradient(45deg,#f6f6f6,#f6f6f6 10px,#eee 10px,#eee 20px)}
-.side{flex:1;min-width:0}.side pre{white-space:pre-wrap;background:#f7f7f7;padding:.5em;font-size:12px}
+.side{flex:1;min-width:0;overflow-x:auto}.side pre{white-space:pre-wrap;background:#f7f7f7;padding:.5em;font-size:12px}
 .o{position:absolute;box-sizing:border-box}
 .o.cell{border:1px solid;background:rgba(0,0,0,.04)}
 .o.tbl{border:2px solid;pointer-events:none}.o.tbl.cont{border-style:dashed}
