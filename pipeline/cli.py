@@ -132,6 +132,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     report.add_argument("out", type=Path, metavar="OUT", help="an output folder of lvingest ingest")
     report.add_argument("--dpi", type=_positive, default=96, help="resolution of the page pictures (default: 96)")
+    report.add_argument("--force", action="store_true",
+                        help="remake every document's page, not only those whose data changed")
     report.set_defaults(func=cmd_report)
 
     serve = sub.add_parser(
@@ -296,7 +298,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from .report import write_report
 
-    print(f"report: {write_report(args.out, dpi=args.dpi)}")
+    print(f"report: {write_report(args.out, dpi=args.dpi, force=args.force)}")
     return ExitCode.ok
 
 

@@ -191,6 +191,26 @@ def test_pictures_are_kept_and_a_debug_picture_is_shown(out: Path, monkeypatch: 
     assert img.attrs["src"] == f"../debug/{doc_id}/p2-tables.png"
 
 
+def test_only_changed_documents_are_made_again(out: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The report is rewritten after every run into a growing output folder: a document whose
+    files did not change keeps its page; one re-ingested (its files rewritten) gets a new one."""
+    from pipeline.report import docpage
+
+    write_report(out)
+    made: list[str] = []
+    real = docpage.DocumentPage.html
+    monkeypatch.setattr(docpage.DocumentPage, "html", lambda self: made.append(self.s.file_name) or real(self))
+    write_report(out)
+    assert made == []
+    docs = documents(out)
+    doc_id = docs.loc[docs["file_name"] == "notice_ocr_eng.pdf", "doc_id"].item()
+    (out / "dates" / f"{doc_id}.parquet").touch()
+    write_report(out)
+    assert made == ["notice_ocr_eng.pdf"]
+    write_report(out, force=True)
+    assert len(made) == 1 + len(docs)
+
+
 def test_a_page_read_turned_is_pictured_turned(fixture_pdf: Path, tmp_path: Path) -> None:
     """A page OCR'd turned 90° has its word boxes in the turned frame: so has its picture."""
     source = fixture_pdf / "plan_text.pdf"

@@ -64,6 +64,7 @@ class DocumentPage:
         self.data = DocumentData(out, summary.doc_id)
         self.images = PageImages(report_dir / "img", summary.doc_id, summary.source_path, dpi)
         self.colour = {t["table_id"]: k for k, t in enumerate(self.data.tables)}
+        self.complete = True  # every page got its picture
 
     def html(self) -> str:
         s = self.s
@@ -104,6 +105,7 @@ class DocumentPage:
                        f'alt="page {n}" loading="lazy" width="{image.width}" height="{image.height}">')
             blank, missing = "", ""
         else:
+            self.complete = False
             size = (max([A4[0], *(w["x1"] + 20 for w in words)]), max([A4[1], *(w["bottom"] + 20 for w in words)]))
             picture, blank = "", " blank"
             missing = f'<p class="note">No picture of this page: {e(image)}</p>' if not self.images.problem else ""
