@@ -256,6 +256,16 @@ def test_a_damaged_dataset_file_costs_only_its_document(out: Path, tmp_path: Pat
     assert len(page.find("section", cls="page")) == 3
 
 
+def test_a_report_that_cannot_be_written_does_not_change_the_runs_exit_code(
+        fixture_pdf: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    target = tmp_path / "out"
+    target.mkdir()
+    (target / "report").write_text("a file where the report folder should be")
+    assert main(["ingest", str(fixture_pdf / "stop47_list.pdf"), "--out", str(target), "--no-progress"]) == 0
+    assert "warning: report not written" in capsys.readouterr().err
+    assert len(pd.read_parquet(target / "documents")) == 1
+
+
 def test_report_command_exit_codes(tmp_path: Path, out: Path) -> None:
     assert main(["report", str(tmp_path / "nothing")]) == ExitCode.no_input
     blocked = tmp_path / "blocked"
