@@ -62,7 +62,7 @@ class Parsed(HTMLParser):
 @pytest.fixture(scope="module")
 def out(fixture_pdf: Path, broken_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The fixtures ingested by the command line, which writes the report at the end of the run;
-    one more a copy of stop47_list.pdf (other bytes) under a name full of HTML."""
+    and a copy of stop47_list.pdf (other bytes) under a name full of HTML."""
     inbox = tmp_path_factory.mktemp("inbox")
     for name in FIXTURES:
         shutil.copy(fixture_pdf / name, inbox / name)
