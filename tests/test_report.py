@@ -162,6 +162,54 @@ def test_table_cells_stand_in_the_table_not_in_the_prose_above(out: Path) -> Non
     assert len(cells) == 7
 
 
+def _word(text: str, x0: float, top: float, line: int, width: float = 40.0) -> dict:
+    return {"text": text, "x0": x0, "top": top, "x1": x0 + width, "bottom": top + 10.0, "line_no": line,
+            "running": False, "conf": None}
+
+
+def test_a_name_repeated_in_the_next_cell_stays_in_its_column() -> None:
+    """A timetable: "Antra Muižarāja / Sandra Šmiukše" wraps in column 1 while the cell to its
+    right on the same line is "Sandra Šmiukše"; reading order would give column 1 the neighbour's
+    name. Column 1's cell keeps to its column."""
+    from pipeline.report.docpage import _place_cells
+    from pipeline.report.locate import PageWords
+
+    words = [_word("Laiks", 10, 10, 0), _word("Otrdiena", 100, 10, 0), _word("Trešdiena", 200, 10, 0),
+             _word("0.stunda", 10, 30, 1), _word("Antra", 100, 30, 1), _word("Muižarāja", 140, 30, 1),
+             _word("Sandra", 200, 30, 1), _word("Šmiukše", 240, 30, 1),
+             _word("Sandra", 100, 42, 2), _word("Šmiukše", 140, 42, 2)]
+    cells = [{"row": 0, "col": 0, "text": "Laiks"}, {"row": 0, "col": 1, "text": "Otrdiena"},
+             {"row": 0, "col": 2, "text": "Trešdiena"}, {"row": 1, "col": 0, "text": "0.stunda"},
+             {"row": 1, "col": 1, "text": "Antra Muižarāja Sandra Šmiukše"},
+             {"row": 1, "col": 2, "text": "Sandra Šmiukše"}]
+    for row, names in enumerate([("1.stunda", "Ruta", "Vita"), ("2.stunda", "Aija", "Elgars")], start=2):
+        for col, name in enumerate(names):
+            words.append(_word(name, 10 + 100 * col, 40 + 20 * row, row + 1))
+            cells.append({"row": row, "col": col, "text": name})
+    placed = _place_cells(cells, PageWords(words))
+    assert [(w["x0"], w["top"]) for w in placed[4]] == [(100, 30), (140, 30), (100, 42), (140, 42)]
+    assert [(w["x0"], w["top"]) for w in placed[5]] == [(200, 30), (240, 30)]
+
+
+def test_repaired_and_wrapped_texts_find_their_words() -> None:
+    """Entity texts are repaired (diacritics restored, OCR look-alikes fixed) and may wrap onto
+    the next line; the second of two equal texts takes the second occurrence."""
+    from pipeline.report.locate import PageWords, line_rects
+
+    words = [_word("Lidz", 10, 10, 0), _word("2025.", 60, 10, 0), _word("gada", 110, 10, 0),
+             _word("30.", 160, 10, 0), _word("junijam", 10, 24, 1), _word("nodro$inats", 60, 24, 1),
+             _word("Rīgā,", 10, 38, 2), _word("Rīgā.", 60, 38, 2)]
+    page = PageWords(words)
+    used: set[int] = set()
+    date = page.find("Līdz 2025. gada 30. jūnijam", used)
+    assert [w["text"] for w in date] == ["Lidz", "2025.", "gada", "30.", "junijam"]
+    assert len(line_rects(date)) == 2
+    assert [w["text"] for w in page.find("nodrošināts", set())] == ["nodro$inats"]
+    towns: set[int] = set()
+    assert [page.find("Rīgā", towns)[0]["x0"], page.find("Rīgā", towns)[0]["x0"]] == [10, 60]
+    assert page.find("Jelgavā", set()) == []
+
+
 def test_everything_is_escaped_and_latvian_stays_utf8(out: Path) -> None:
     text, page = doc_page(out, ODD_NAME)
     assert "<b>&" not in text

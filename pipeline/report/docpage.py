@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .datasets import Summary, rows
 from .images import PageImage, PageImages
-from .locate import PageWords, Rect, line_rects
+from .locate import Hint, PageWords, Rect, line_rects
 from .markup import (LOW_CONFIDENCE, TABLE_COLOURS, box, cells_table, definition_list, e,
                      layer_switches)
 
@@ -196,9 +196,10 @@ class DocumentPage:
 
 def _place_cells(cells: list[dict], found: PageWords) -> list[list[dict]]:
     """Each cell's words. A cell's text may also stand in the prose above the table ("Bāzes
-    vērtība ir 2024. gadā"), so a first pass places the cells in reading order, and a second
-    places each at the occurrence nearest to where its row and column stand (the medians of the
-    first pass, which a few misplaced cells do not move)."""
+    vērtība ir 2024. gadā"), and a name in the next cell on the same line, so a first pass places
+    the cells in reading order, and a second places each near where its row and column start
+    (the medians of the first pass, which a few misplaced cells do not move), with its words
+    kept between the starts of its neighbouring columns."""
     used: set[int] = set()
     first = [found.find(c["text"], used) if c["text"] else [] for c in cells]
     lefts: dict[int, list[float]] = defaultdict(list)
@@ -207,12 +208,20 @@ def _place_cells(cells: list[dict], found: PageWords) -> list[list[dict]]:
         if hit:
             lefts[c["col"]].append(hit[0]["x0"])
             tops[c["row"]].append(hit[0]["top"])
+    starts = {col: statistics.median(xs) for col, xs in lefts.items()}
     used = set()
     placed = []
     for c in cells:
-        near = ((statistics.median(lefts[c["col"]]), statistics.median(tops[c["row"]]))
-                if lefts[c["col"]] and tops[c["row"]] else None)
-        placed.append(found.find(c["text"], used, near) if c["text"] else [])
+        if not c["text"] or c["col"] not in starts or not tops[c["row"]]:
+            placed.append(found.find(c["text"], used))
+            continue
+        x0, top = starts[c["col"]], statistics.median(tops[c["row"]])
+        before = [x for col, x in starts.items() if col < c["col"] and x < x0]
+        after = [x for col, x in starts.items() if col > c["col"] and x > x0]
+        column = Hint(x0, top, (max(before) + x0) / 2 if before else float("-inf"), min(after, default=float("inf")))
+        inside, anywhere = found.match(c["text"], used, column), found.match(c["text"], used, Hint(x0, top))
+        # a header path ("Parent / Child") or a misjudged column: the words outside it are better
+        placed.append(found.take(inside if len(inside) >= len(anywhere) else anywhere, used))
     return placed
 
 

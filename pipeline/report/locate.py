@@ -52,6 +52,17 @@ class Rect:
                    max(r.x1 for r in rects), max(r.bottom for r in rects))
 
 
+@dataclass(frozen=True, slots=True)
+class Hint:
+    """Where a table cell should stand: its first word's top-left corner as its row and column
+    suggest, and the x range its words' centres keep within (its column)."""
+
+    x0: float
+    top: float
+    left: float = float("-inf")
+    right: float = float("inf")
+
+
 def line_rects(words: list[dict]) -> list[Rect]:
     """One box per line the words stand on: a wrapped date is two boxes, not one over both."""
     lines: dict[int, list[dict]] = {}
@@ -74,19 +85,29 @@ class PageWords:
         heights = [w["bottom"] - w["top"] for w in self.words]
         self.reach = LINE_REACH * (statistics.median(heights) if heights else 10.0)
 
-    def find(self, text: str, used: set[int], near: tuple[float, float] | None = None) -> list[dict]:
-        """The words ``text`` stands on, in reading order; none if fewer than half its tokens are
-        found. The words' units go into ``used`` so a repeated text takes the next occurrence.
+    def find(self, text: str, used: set[int], hint: Hint | None = None) -> list[dict]:
+        """The words ``text`` stands on, in reading order (see ``match``); their units go into
+        ``used`` so a repeated text takes the next occurrence."""
+        return self.take(self.match(text, used, hint), used)
 
-        Without ``near`` the first complete chain in reading order wins; with it (a point in
-        points), of the most complete chains the one whose first word's top-left corner is nearest to it.
+    def take(self, units: list[int], used: set[int]) -> list[dict]:
+        """The words of ``units``, in reading order, marked used."""
+        used.update(units)
+        return [self.words[i] for i in sorted({self.units[u][1] for u in units})]
+
+    def match(self, text: str, used: set[int], hint: Hint | None = None) -> list[int]:
+        """The units ``text`` stands on; none if fewer than half its tokens are found.
+
+        Without a hint the first complete chain in reading order wins; with one (a table cell's
+        expected corner and column), only words inside the column count, and of the most complete
+        chains the one starting nearest to the corner wins.
         """
         toks = tokens(text)
         if not toks:
             return []
         starts: list[int] = []
         for first, tok in enumerate(toks):  # a first token OCR garbled: start from the next
-            starts = [u for u in self.by_token.get(tok, ()) if u not in used][:MAX_STARTS]
+            starts = [u for u in self.by_token.get(tok, ()) if self._free(u, used, hint)][:MAX_STARTS]
             if starts:
                 break
         best: list[int] = []
@@ -94,34 +115,39 @@ class PageWords:
         for start in starts:
             chain = [start]
             for tok in toks[first + 1:]:
-                nxt = self._next(tok, chain, used)
+                nxt = self._next(tok, chain, used, hint)
                 if nxt is not None:
                     chain.append(nxt)
-            score = (len(chain), -self._distance(start, near) if near else 0.0)
+            score = (len(chain), -self._distance(start, hint) if hint else 0.0)
             if score > best_score:
                 best, best_score = chain, score
-            if near is None and len(chain) == len(toks) - first:
+            if hint is None and len(chain) == len(toks) - first:
                 break
-        if 2 * len(best) < len(toks):
-            return []
-        used.update(best)
-        return [self.words[i] for i in sorted({self.units[u][1] for u in best})]
+        return best if 2 * len(best) >= len(toks) else []
 
-    def _distance(self, unit: int, point: tuple[float, float]) -> float:
+    def _free(self, unit: int, used: set[int], hint: Hint | None) -> bool:
+        if unit in used:
+            return False
+        if hint is None:
+            return True
         w = self.words[self.units[unit][1]]
-        return abs(w["x0"] - point[0]) + abs(w["top"] - point[1])
+        return hint.left <= (w["x0"] + w["x1"]) / 2 < hint.right
 
-    def _next(self, tok: str, chain: list[int], used: set[int]) -> int | None:
+    def _distance(self, unit: int, hint: Hint) -> float:
+        w = self.words[self.units[unit][1]]
+        return abs(w["x0"] - hint.x0) + abs(w["top"] - hint.top)
+
+    def _next(self, tok: str, chain: list[int], used: set[int], hint: Hint | None) -> int | None:
         """The unit for ``tok`` after the chain's last: the next in reading order if it fits,
         else the nearest within reach of its line."""
         last = chain[-1]
-        if last + 1 < len(self.units) and self.units[last + 1][0] == tok and last + 1 not in used:
+        if last + 1 < len(self.units) and self.units[last + 1][0] == tok and self._free(last + 1, used, hint):
             return last + 1
         prev = self.words[self.units[last][1]]
         cy = (prev["top"] + prev["bottom"]) / 2
         best, best_cost = None, float("inf")
         for u in self.by_token.get(tok, ()):
-            if u in used or u in chain:
+            if u in chain or not self._free(u, used, hint):
                 continue
             w = self.words[self.units[u][1]]
             dy = abs((w["top"] + w["bottom"]) / 2 - cy)
