@@ -146,7 +146,8 @@ def test_overlays_stand_on_their_words(out: Path) -> None:
 
     notice = words[words["file_name"] == "notice_ocr_eng.pdf"]
     _, page = doc_page(out, "notice_ocr_eng.pdf")
-    [(fix, box)] = [(el, b) for el, b in _boxes(page, "fix") if el.attrs["title"].startswith("sistémas → sistēmas")]
+    [(fix, box)] = [(el, b) for el, b in _boxes(page, "fix")
+                    if el.attrs["title"].startswith("sistémas → sistēmas")]
     assert "ocr_confusion" in fix.attrs["title"]
     assert box == pytest.approx(_union(notice[notice["text"].str.startswith("sistémas")]), abs=0.06)
 

@@ -186,7 +186,9 @@ class DocumentPage:
 
     def _debug(self, n: int) -> str:
         folder = self.report_dir / "debug" / self.s.doc_id
-        pictures = sorted(p for p in folder.glob(f"p{n}-*") if p.suffix in DEBUG_SUFFIXES) if folder.is_dir() else []
+        if not folder.is_dir():
+            return ""
+        pictures = sorted(p for p in folder.glob(f"p{n}-*") if p.suffix in DEBUG_SUFFIXES)
         if not pictures:
             return ""
         imgs = "".join(f'<figure><img src="../{e(p.relative_to(self.report_dir).as_posix())}" alt="{e(p.stem)}" '
@@ -218,7 +220,8 @@ def _place_cells(cells: list[dict], found: PageWords) -> list[list[dict]]:
         x0, top = starts[c["col"]], statistics.median(tops[c["row"]])
         before = [x for col, x in starts.items() if col < c["col"] and x < x0]
         after = [x for col, x in starts.items() if col > c["col"] and x > x0]
-        column = Hint(x0, top, (max(before) + x0) / 2 if before else float("-inf"), min(after, default=float("inf")))
+        left = (max(before) + x0) / 2 if before else float("-inf")
+        column = Hint(x0, top, left, min(after, default=float("inf")))
         inside, anywhere = found.match(c["text"], used, column), found.match(c["text"], used, Hint(x0, top))
         # a header path ("Parent / Child") or a misjudged column: the words outside it are better
         placed.append(found.take(inside if len(inside) >= len(anywhere) else anywhere, used))

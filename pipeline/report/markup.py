@@ -148,7 +148,8 @@ def cells_table(table: dict, index: int, cells: list[dict], page_no: int) -> str
     first, last = table["page_first"], table["page_last"]
     span = f"pages {first}–{last}, stitched" if last > first else f"page {first}"
     part = f"; rows {min(grid)}–{max(grid)} of {table['n_rows']} are on this page" if last > first else ""
-    caption = f"T{index + 1} {table['table_id']} ({table['method']}, {table['n_rows']}×{table['n_cols']}, {span}{part})"
+    shape = f"{table['n_rows']}×{table['n_cols']}"
+    caption = f"T{index + 1} {table['table_id']} ({table['method']}, {shape}, {span}{part})"
     return (f'<table class="cells t{index % TABLE_COLOURS}" id="{e(table["table_id"])}-p{page_no}" '
             f'data-table="{e(table["table_id"])}"><caption>{e(caption)}</caption>{"".join(body)}</table>')
 
