@@ -258,6 +258,10 @@ def test_only_changed_documents_are_made_again(out: Path, monkeypatch: pytest.Mo
     assert made == ["notice_ocr_eng.pdf"]
     write_report(out, force=True)
     assert len(made) == 1 + len(docs)
+    gone = out / "report" / "docs" / ("0" * 64 + ".html")  # a document since removed from the output
+    gone.write_text("old page")
+    write_report(out)
+    assert not gone.exists()
 
 
 def test_a_page_read_turned_is_pictured_turned(fixture_pdf: Path, tmp_path: Path) -> None:
