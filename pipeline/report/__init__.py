@@ -79,8 +79,9 @@ def write_report(out: Path, dpi: int = DEFAULT_DPI, force: bool = False) -> Path
                     stamps[s.doc_id] = stamp
             _write(target, page_html(s.file_name, body, "../report.css"))
         _write(folder / "pages.json", json.dumps(stamps, indent=0))
+        current = {s.doc_id for s in docs}
         for old in (folder / "docs").glob("*.html"):  # documents no longer in the output
-            if old.stem not in {s.doc_id for s in docs}:
+            if old.stem not in current:
                 old.unlink()
         index = folder / "index.html"
         generated = dt.datetime.now(dt.timezone.utc)
