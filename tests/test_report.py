@@ -113,6 +113,7 @@ def test_every_table_is_drawn_and_listed(out: Path) -> None:
     _, page = doc_page(out, "kpi_multipage.pdf")
     conts = [el for el in page.find("div", cls="tbl") if "cont" in el.classes]
     assert len(conts) == 2
+    assert [a.attrs["href"] for a in page.find("a") if a.attrs["href"].startswith("#")] == ["#p1", "#p2", "#p3"]
 
 
 def _union(words: pd.DataFrame) -> tuple[float, float, float, float]:

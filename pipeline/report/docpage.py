@@ -11,7 +11,7 @@ import statistics
 from collections import defaultdict
 from pathlib import Path
 
-from .datasets import Summary, rows
+from .datasets import LOW_QUALITY, Summary, rows
 from .images import PageImage, PageImages
 from .locate import Hint, PageWords, Rect, line_rects
 from .markup import (LOW_CONFIDENCE, TABLE_COLOURS, box, cells_table, definition_list, e,
@@ -92,8 +92,17 @@ class DocumentPage:
         if self.images.problem:
             head.append(f'<p class="note">Pages shown without their picture: {e(self.images.problem)}.</p>')
         if self.data.pages:
-            head.append(layer_switches() + _legend())
+            head.append(self._page_links() + layer_switches() + _legend())
         return "\n".join(head) + "\n<main>\n" + "\n".join(sections) + "\n</main>"
+
+    def _page_links(self) -> str:
+        """Links to every page; OCR'd pages in italics, pages of low quality marked."""
+        links = []
+        for p in self.data.pages:
+            low = p["quality"] is not None and p["quality"] < LOW_QUALITY
+            classes = " ".join(c for c, on in (("ocr", p["method"] == "ocr"), ("lowq", low)) if on)
+            links.append(f'<a href="#p{p["page_no"]}" class="{classes}">{p["page_no"]}</a>')
+        return f'<nav class="pages">Pages: {" ".join(links)}</nav>'
 
     def _page(self, page: dict) -> str:
         n = page["page_no"]

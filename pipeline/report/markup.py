@@ -28,7 +28,8 @@ td.n{text-align:right}tr.a0 td:first-child{border-left:5px solid #c00}tr.a1 td:f
 tr.a2 td:first-child{border-left:5px solid #db0}tr.a3 td:first-child{border-left:5px solid #8ad}
 .status-failed{color:#c00;font-weight:bold}.status-partial{color:#e80;font-weight:bold}
 .note{background:#fff4d6;border:1px solid #e8c66a;padding:.4em .6em}
-.layers label{margin-right:1em}
+.layers label{margin-right:1em}nav.pages a{margin-right:.3em}nav.pages a.ocr{font-style:italic}
+nav.pages a.lowq{background:#db0;color:#000}
 section.page{border-top:2px solid #888;margin-top:1em}
 .pg{display:flex;gap:1.2em;align-items:flex-start}
 .sheet{position:relative;flex:0 0 58%;margin:0;border:1px solid #999;background:#fafafa}
