@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from prefect import flow, get_run_logger, task, unmapped
-from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.states import Completed, Failed, State
 from prefect.task_runners import ThreadPoolTaskRunner
@@ -117,6 +117,7 @@ def ingest_folder(
     retry_failed: bool = False,
     doc_timeout: float | None = None,
     fail_on_quarantine: bool = False,
+    html_report: bool = True,
 ) -> list[dict[str, Any]] | State:
     """Ingest every PDF below ``inbox`` into ``out``; one summary row per document.
 
@@ -142,6 +143,8 @@ def ingest_folder(
     shown = [printable_row(row) for row in rows]
     create_table_artifact(key="lvingest-documents", table=shown, description="Documents in this run")
     create_markdown_artifact(key="lvingest-summary", markdown=report(shown), description="Run summary")
+    if html_report:
+        publish_report(Path(out))
     bad = _bad(shown)
     for row in bad:
         logger.warning("%s: %s: %s", row["file"], row["status"], row["error"])
@@ -154,6 +157,19 @@ def ingest_folder(
 def with_runner(runner: str, address: str | None = None, workers: int = 2) -> Any:
     """``ingest_folder`` with the task runner ``task_runner`` gives."""
     return ingest_folder.with_options(task_runner=task_runner(runner, address, workers))
+
+
+def publish_report(out: Path) -> None:
+    """Write the HTML report and link it as an artifact; a report that fails is only logged."""
+    from pipeline.report import write_report
+
+    try:
+        index = write_report(out)
+    except Exception as exc:  # the run's outputs are written; the report must not fail the run
+        get_run_logger().warning("report not written: %s", exc)
+        return
+    create_link_artifact(key="lvingest-report", link=index.resolve().as_uri(), link_text="lvingest report",
+                         description=f"HTML review report of {out} (open it on the machine that ran the flow)")
 
 
 def task_runner(runner: str, address: str | None = None, workers: int = 2) -> Any:

@@ -111,6 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_ingest_options(ingest)
     ingest.add_argument("--force", action="store_true", help="re-process files already ingested by this version")
     ingest.add_argument("--no-progress", action="store_true", help="no progress bar")
+    ingest.add_argument("--no-report", action="store_true", help="do not write the HTML report OUT/report/")
     _add_runner_options(ingest, ("local", "thread", "dask"),
                         "local: this process, no Prefect (default); thread or dask: run the "
                         "Prefect flow ingest_folder with that task runner")
@@ -146,6 +147,15 @@ def build_parser() -> argparse.ArgumentParser:
     watch.add_argument("--once", action="store_true",
                        help="process what is in the folder now, then exit")
     watch.set_defaults(func=cmd_watch)
+
+    report = sub.add_parser(
+        "report", help="write the HTML review report of an output folder to OUT/report/", epilog=EPILOG
+    )
+    report.add_argument("out", type=Path, metavar="OUT", help="an output folder of lvingest ingest")
+    report.add_argument("--dpi", type=_positive, default=96, help="resolution of the page pictures (default: 96)")
+    report.add_argument("--force", action="store_true",
+                        help="remake every document's page, not only those whose data changed")
+    report.set_defaults(func=cmd_report)
 
     serve = sub.add_parser(
         "serve", help="serve the Prefect deployment that ingests an inbox on a schedule", epilog=EPILOG
@@ -273,6 +283,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
                                 on_page=progress.page_done)
                 )
     _print_summary(outcomes, args.out, missing=len(inputs.missing))
+    if not args.no_report and args.runner == "local":  # the flow writes its own
+        _report_after_run(args.out)
     bad = any(o.bad for o in outcomes) or inputs.missing
     return ExitCode.input_failed if bad else ExitCode.ok
 
@@ -286,7 +298,7 @@ def _ingest_with_prefect(args: argparse.Namespace, files: list[Path]) -> list[Ou
     rows = run_flow(files, args.out, args.runner, args.dask_address, args.workers, args.ocr_limit,
                     dpi=args.dpi, ocr_lang=args.ocr_lang, page_jobs=args.jobs, force=args.force,
                     force_ocr=args.force_ocr, retry_failed=args.retry_failed,
-                    doc_timeout=args.doc_timeout)
+                    doc_timeout=args.doc_timeout, html_report=not args.no_report)
     outcomes = []
     for row in rows:
         outcome = stored_outcome(args.out, Path(row["path"]), row["doc_id"], row["status"])
@@ -384,6 +396,24 @@ def cmd_watch(args: argparse.Namespace) -> int:
 
 def _exit_on_sigterm(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from .report import write_report
+
+    print(f"report: {write_report(args.out, dpi=args.dpi, force=args.force)}")
+    return ExitCode.ok
+
+
+def _report_after_run(out: Path) -> None:
+    """The run's outputs are written: a report that fails says so but does not change the exit code."""
+    from .report import write_report
+
+    try:
+        print(f"report: {write_report(out)}")
+    except Exception as exc:
+        print(f"lvingest: warning: report not written ({exc}); `lvingest report {out}` says more",
+              file=sys.stderr)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
