@@ -152,14 +152,13 @@ def find_entities(doc: Document, ctx: Context) -> None:
         doc.targets.extend(found)
     for page in doc.pages:
         annotated = entities.annotate(page.text, year_hint=doc.year_hint)
-        for span in annotated.spans["dates"]:
-            span._.record.page_no = page.page_no
-            doc.dates.append(span._.record)
+        for date in annotated._.dates:
+            date.page_no = page.page_no
+            doc.dates.append(date)
         for target in annotated._.targets:
             target.page_no = page.page_no
             doc.targets.append(target)
-        for span in annotated.spans["municipalities"]:
-            m = span._.record
+        for m in annotated._.municipalities:
             m.page_no = page.page_no
             if m.list_id:
                 m.list_id = f"p{page.page_no}-{m.list_id}"

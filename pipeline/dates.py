@@ -62,6 +62,8 @@ def grammar() -> Grammar:
         ("deadline_month_end", rf"{lead}(?:{until})\s+(?:{year}\.\s*{yw}\s+)?{month}\s+(?:{_alt(data['month_end'])})"),
         ("full", rf"{lead}{year}\.\s*{yw}\s*{day}\.\s*{month}"),
         ("numeric", rf"{lead}{day}\.(?P<mn>[01]?\d)\.{year}(?:\.(?!\d)|(?![\d.]))"),
+        # "2021.g. 28.08.", "2019.g.12.06.": the year first, then day and month in figures
+        ("year_numeric", rf"{lead}{year}\.\s*{yw}\s*{day}\.(?P<mn>[01]?\d)\.?(?![\d])"),
         ("iso", rf"{lead}{year}-(?P<mn>[01]\d)-{day}(?!\d)"),
         ("quarter", rf"{lead}{year}\.\s*{yw}\s*{quarter}"),
         ("year_month", rf"{lead}{year}\.\s*{yw}\s+{month}"),
@@ -113,7 +115,7 @@ def _interpret(name: str, m: re.Match, g: Grammar, year_hint: int | None) -> _Fo
         return None
     inferred = explicit is None
     month = g.month_of.get(parts.get("m") or "", 0) or int(parts.get("mn") or 0)
-    if name in ("full", "numeric", "iso", "day_month", "numeric_day_month"):
+    if name in ("full", "numeric", "year_numeric", "iso", "day_month", "numeric_day_month"):
         day = _valid(year, month, int(parts["d"]))
         if day is None:
             return None

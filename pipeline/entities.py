@@ -6,40 +6,91 @@ spaCy's own rule-based components do, so the document pipeline, ``lvingest extra
 user's spaCy code share one entry point::
 
     doc = entities.annotate(text, year_hint=2025)
-    doc.spans["dates"], doc.spans["municipalities"]  # spans; the record is span._.record
-    doc._.targets                                    # targets (a prose target has no one span)
+    doc._.dates, doc._.municipalities, doc._.targets  # the records, typed, in text order
+    doc.spans["dates"], doc.spans["municipalities"]  # spans over them; the record is span._.record
     doc._.warnings                                   # municipality lists whose count is off
+
+Records live in typed lists on the ``Doc``, never in span extension values: spaCy keys those by
+a span's character offsets alone, so a date and a place over the same token (``2019.g.12.06.
+Valmierā`` read as one token) would share one slot. A span carries its record's index in its
+``id`` instead, and the tokens are split where a record begins or ends inside one, so every
+span covers exactly its record's text.
 """
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
+from spacy.util import compile_infix_regex
 
 from . import dates, municipalities, targets
+from .document import DateMention, MunicipalityMention
 
 PIPES = ("lvingest_dates", "lvingest_targets", "lvingest_municipalities")
+# span group -> (span label, Doc extension holding its records)
+GROUPS = {"dates": ("DATE", "dates"), "municipalities": ("MUNICIPALITY", "municipalities")}
+_LIST_OF = {label: ext for label, ext in GROUPS.values()}
+# "2019.g.12.06.Valmierā", "12.06.Valmierā": a full stop between a number or abbreviation and a
+# capitalised word glued to it is a boundary (spaCy's own infix only splits lower.Upper).
+GLUED_INFIX = r"(?<=[0-9])\.(?=[^\W\d_])|(?<=\.)(?=[A-ZĀČĒĢĪĶĻŅŠŪŽ][a-zāčēģīķļņšūž])"
 
 Doc.set_extension("year_hint", default=None, force=True)
+Doc.set_extension("dates", default=None, force=True)
+Doc.set_extension("municipalities", default=None, force=True)
 Doc.set_extension("targets", default=None, force=True)
 Doc.set_extension("warnings", default=None, force=True)
-Span.set_extension("record", default=None, force=True)
 
 
-def _spans(doc: Doc, label: str, records: list) -> list[Span]:
+def _record(span: Span) -> DateMention | MunicipalityMention | None:
+    """The record a span of ``doc.spans["dates"|"municipalities"]`` stands for."""
+    ext = _LIST_OF.get(span.label_)
+    records = span.doc._.get(ext) if ext else None
+    if not records or not span.id_.isdigit():
+        return None
+    return records[int(span.id_)]
+
+
+Span.set_extension("record", getter=_record, force=True)
+
+
+def _split_at(doc: Doc, offsets: Sequence[int]) -> None:
+    """Split tokens so that every offset that falls inside a token's text becomes a boundary."""
+    inside: dict[int, list[int]] = {}
+    for at in sorted(set(offsets)):
+        token = doc.char_span(at, at, alignment_mode="expand")
+        if token is None or not len(token):
+            continue
+        t = token[0]
+        if t.idx < at < t.idx + len(t.text):
+            inside.setdefault(t.i, []).append(at - t.idx)
+    if not inside:
+        return
+    with doc.retokenize() as retokenizer:
+        for i, cuts in inside.items():
+            t = doc[i]
+            bounds = [0, *cuts, len(t.text)]
+            orths = [t.text[a:b] for a, b in zip(bounds, bounds[1:])]
+            retokenizer.split(t, orths, heads=[(t, n) for n in range(len(orths))])
+
+
+def _spans(doc: Doc, group: str, records: Sequence[DateMention | MunicipalityMention]) -> None:
+    """Store the records on the doc and a span per record in ``doc.spans[group]``."""
+    label, ext = GROUPS[group]
+    _split_at(doc, [o for r in records for o in (r.char_start, r.char_end)])
+    doc._.set(ext, list(records))
     spans = []
-    for record in records:
-        span = doc.char_span(record.char_start, record.char_end, label=label, alignment_mode="expand")
-        span._.record = record
-        spans.append(span)
-    return spans
+    for n, record in enumerate(records):
+        span = doc.char_span(record.char_start, record.char_end, alignment_mode="expand")
+        spans.append(Span(doc, span.start, span.end, label=label, span_id=str(n)))
+    doc.spans[group] = spans
 
 
 @Language.component("lvingest_dates")
 def _dates(doc: Doc) -> Doc:
-    doc.spans["dates"] = _spans(doc, "DATE", dates.find_dates(doc.text, year_hint=doc._.year_hint))
+    _spans(doc, "dates", dates.find_dates(doc.text, year_hint=doc._.year_hint))
     return doc
 
 
@@ -52,15 +103,18 @@ def _targets(doc: Doc) -> Doc:
 @Language.component("lvingest_municipalities")
 def _municipalities(doc: Doc) -> Doc:
     found = municipalities.find_municipalities(doc.text)
-    doc.spans["municipalities"] = _spans(doc, "MUNICIPALITY", found)
+    _spans(doc, "municipalities", found)
     doc._.warnings = municipalities.list_count_warnings(doc.text, found)
     return doc
 
 
 @functools.cache
 def nlp() -> Language:
-    """``spacy.blank("lv")`` (spaCy's Latvian tokenizer) with the lvingest components."""
+    """``spacy.blank("lv")`` (spaCy's Latvian tokenizer, plus a split of a number glued to a
+    word by a full stop) with the lvingest components."""
     pipeline = spacy.blank("lv")
+    infixes = [*pipeline.Defaults.infixes, GLUED_INFIX]
+    pipeline.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
     for name in PIPES:
         pipeline.add_pipe(name)
     return pipeline
