@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import dates, entities, layout, lexicon, repair, table, targets
+from . import dates, entities, layout, lexicon, municipalities, repair, table, targets
 from .concurrency import ordered_map
 from .document import Document, Page
 from .errors import InputFileError, PageError, RenderError
@@ -150,8 +150,10 @@ def find_entities(doc: Document, ctx: Context) -> None:
         for target in found:
             target.page_no = target.page_no or t.page_first
         doc.targets.extend(found)
+    columns = [cells for t in doc.tables for cells in municipalities.place_columns(t)]
     for page in doc.pages:
-        annotated = entities.annotate(page.text, year_hint=doc.year_hint)
+        on_page = [[c.text for c in cells if c.page_no == page.page_no] for cells in columns]
+        annotated = entities.annotate(page.text, year_hint=doc.year_hint, place_columns=on_page)
         for date in annotated._.dates:
             date.page_no = page.page_no
             doc.dates.append(date)

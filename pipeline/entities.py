@@ -38,6 +38,7 @@ _LIST_OF = {label: ext for label, ext in GROUPS.values()}
 GLUED_INFIX = r"(?<=[0-9])\.(?=[^\W\d_])|(?<=\.)(?=[A-ZĀČĒĢĪĶĻŅŠŪŽ][a-zāčēģīķļņšūž])"
 
 Doc.set_extension("year_hint", default=None, force=True)
+Doc.set_extension("place_columns", default=(), force=True)
 Doc.set_extension("dates", default=None, force=True)
 Doc.set_extension("municipalities", default=None, force=True)
 Doc.set_extension("targets", default=None, force=True)
@@ -102,7 +103,7 @@ def _targets(doc: Doc) -> Doc:
 
 @Language.component("lvingest_municipalities")
 def _municipalities(doc: Doc) -> Doc:
-    found = municipalities.find_municipalities(doc.text)
+    found = municipalities.find_municipalities(doc.text, columns=doc._.place_columns)
     _spans(doc, "municipalities", found)
     doc._.warnings = municipalities.list_count_warnings(doc.text, found)
     return doc
@@ -120,8 +121,12 @@ def nlp() -> Language:
     return pipeline
 
 
-def annotate(text: str, year_hint: int | None = None) -> Doc:
-    """Run the entity components over ``text``; ``year_hint`` is the year for dates without one."""
+def annotate(text: str, year_hint: int | None = None,
+             place_columns: Sequence[Sequence[str]] = ()) -> Doc:
+    """Run the entity components over ``text``; ``year_hint`` is the year for dates without one,
+    ``place_columns`` the cell texts of table columns that hold places
+    (``municipalities.place_columns``)."""
     doc = nlp().make_doc(text)
     doc._.year_hint = year_hint
+    doc._.place_columns = place_columns
     return nlp()(doc)

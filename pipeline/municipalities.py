@@ -13,6 +13,7 @@ import csv
 import json
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache, partial
 from pathlib import Path
@@ -20,7 +21,7 @@ from typing import Callable, Generic, TypeVar
 
 from unidecode import unidecode
 
-from pipeline.document import MunicipalityMention
+from pipeline.document import Cell, MunicipalityMention, Table
 from pipeline.textnorm import LATVIAN_MARKED
 
 _DATA = Path(__file__).with_name("data")
@@ -263,11 +264,20 @@ class _Tokens:
 
 
 class _Matcher(_Tokens):
-    """One pass over one text's tokens, trying the longest reading first at each capitalised word."""
+    """One pass over one text's tokens, trying the longest reading first at each capitalised word.
 
-    def __init__(self, text: str, gaz: _Gazetteer) -> None:
+    ``columns`` are the character spans of cells known to hold places (a table's place column, a
+    list whose lines end in place names): there a nominative beside a capitalised word is still a
+    place ("1 Imants Aizkalns Liepāja"), not a surname.
+    """
+
+    def __init__(self, text: str, gaz: _Gazetteer, columns: Sequence[tuple[int, int]] = ()) -> None:
         super().__init__(text)
         self.gaz = gaz
+        self.columns = columns
+
+    def in_column(self, at: int) -> bool:
+        return any(start <= at < end for start, end in self.columns)
 
     def candidates(self) -> list[_Candidate]:
         found: list[_Candidate] = []
@@ -371,9 +381,10 @@ class _Matcher(_Tokens):
         # A nominative may be a surname; not if it can also be a genitive ("Daugavpils Marka Rotko centrs").
         cases = {c for _, c in readings}
         surname_like = "nom" in cases and "gen" not in cases
-        if self._names_something_else(i) or (surname_like and self._next_to_a_name(i)):
-            return None
         tok = self.tokens[i]
+        if self._names_something_else(i) or (
+                surname_like and not self.in_column(tok.start) and self._next_to_a_name(i)):
+            return None
         resolve = partial(self.gaz.bare, place, former)
         return [_Candidate(tok.start, tok.end, resolve, False, place.ambiguous)], i + 1
 
@@ -418,6 +429,7 @@ class _Group:
     items: int
     has_pair: bool
     structural: bool
+    column: bool = False  # a table column or line-end list: each cell is its own item
 
     @property
     def is_list(self) -> bool:
@@ -437,7 +449,7 @@ def _link(text: str, a_end: int, b_start: int) -> str | None:
     words = [_fold(w) for w in _WORD.findall(gap)]
     coordinators = _gazetteer().coordinators
     if sum(w not in coordinators for w in words) > spec["max_filler_words"]:
-        return None
+        return "structural" if _other_items(gap, coordinators) else None
     if any(sep in gap for sep in spec["structural_separators"]):
         return "structural"
     if any(w in coordinators for w in words):
@@ -445,11 +457,40 @@ def _link(text: str, a_end: int, b_start: int) -> str | None:
     return None
 
 
-def _groups(text: str, spans: list[tuple[int, int]]) -> list[_Group]:
-    """Chains of linked mentions in text order; spans must be sorted."""
+def _other_items(gap: str, coordinators: frozenset[str]) -> bool:
+    """The gap is itself list items this gazetteer does not know: ", Bārtas pagasts, Bunkas
+    pagasts, " between two known ones; each a short capitalised name between separators."""
+    spec = _rules()["lists"]
+    separators = "|".join(map(re.escape, spec["structural_separators"]))
+    pieces = [p.strip() for p in re.split(separators, gap)]
+    if len(pieces) < 3 or pieces[0] or pieces[-1]:  # the gap starts and ends at a separator
+        return False
+    items = []
+    for piece in pieces[1:-1]:
+        words = [w for w in _WORD.findall(piece) if _fold(w) not in coordinators] if piece else []
+        items.append(words)
+    return all(words and len(words) <= spec["max_item_words"] and words[0][0].isupper()
+               for words in items)
+
+
+def _groups(text: str, spans: list[tuple[int, int]], columns: Sequence[int | None] = ()) -> list[_Group]:
+    """Chains of linked mentions in text order; spans must be sorted. Mentions with a column
+    number (``columns[n]``, one per table column or line-end list) form one group per column,
+    whatever lies between them: the rows of a member list are one enumeration."""
     groups: list[_Group] = []
+    by_column: dict[int, _Group] = {}
     for n, (start, end) in enumerate(spans):
-        link = _link(text, spans[n - 1][1], start) if n else None
+        column = columns[n] if columns else None
+        if column is not None:
+            if column in by_column:
+                by_column[column].members.append(n)
+                by_column[column].items += 1
+            else:
+                by_column[column] = _Group([n], 1, False, True, column=True)
+                groups.append(by_column[column])
+            continue
+        previous_in_column = n and columns and columns[n - 1] is not None
+        link = _link(text, spans[n - 1][1], start) if n and not previous_in_column else None
         if link is None:
             groups.append(_Group([n], 1, False, False))
             continue
@@ -503,23 +544,34 @@ def _attach_counts(text: str, extents: list[tuple[int, int]]) -> dict[int, _Stat
     return attached
 
 
-def find_municipalities(text: str) -> list[MunicipalityMention]:
+def find_municipalities(text: str, columns: Sequence[Sequence[str]] = ()) -> list[MunicipalityMention]:
     """Every municipality, former municipality, town and listed village named in ``text``.
 
     Mentions come in text order; members of one enumeration share ``list_id`` ("L1", "L2", ...).
     Inside a list of municipalities (one with a head noun such as "novads", an "X - Y" pair or a
     stated count) a bare place name stands for the unit named after it: "Iecava - Babīte" are the
-    former Iecavas and Babītes novadi.
+    former Iecavas and Babītes novadi. ``columns`` are the cell texts of table columns that hold
+    places (``place_columns``); with the lines of ``text`` that end in a place name they are read
+    as lists of places, one list each.
     """
-    cands = sorted(_Matcher(text, _gazetteer()).candidates(), key=lambda c: c.start)
+    gaz = _gazetteer()
+    spans = _column_spans(text, columns) + _line_end_columns(text, gaz)
+    owned = [(start, end) for start, end, _ in spans]
+    company = _company_names(text)
+    cands = sorted((c for c in _Matcher(text, gaz, owned).candidates()
+                    if not any(a <= c.start < b for a, b in company)), key=lambda c: c.start)
+
+    def column_of(c: _Candidate) -> int | None:
+        return next((k for start, end, k in spans if start <= c.start < end), None)
+
     # A bare name that is also an ordinary word counts only beside other municipalities.
     supported = set()
-    for g in _groups(text, [(c.start, c.end) for c in cands]):
+    for g in _groups(text, [(c.start, c.end) for c in cands], [column_of(c) for c in cands]):
         if any(not cands[n].ambiguous for n in g.members):
             supported.update(g.members)
     cands = [c for n, c in enumerate(cands) if n in supported]
 
-    groups = _groups(text, [(c.start, c.end) for c in cands])
+    groups = _groups(text, [(c.start, c.end) for c in cands], [column_of(c) for c in cands])
     lists = [g for g in groups if g.is_list]
     counted = _attach_counts(text, [(cands[g.members[0]].start, cands[g.members[-1]].end) for g in lists])
     list_ids = {id(g): f"L{n + 1}" for n, g in enumerate(lists)}
@@ -528,15 +580,86 @@ def find_municipalities(text: str) -> list[MunicipalityMention]:
     for g in groups:
         for n in g.members:
             c = cands[n]
-            # the list's other members, not the mention itself, say whether it enumerates municipalities
-            others_explicit = any(cands[m].explicit for m in g.members if m != n)
+            # the list's other members, not the mention itself, say whether it enumerates
+            # municipalities; the cells of a column are each on their own
+            others_explicit = not g.column and any(cands[m].explicit for m in g.members if m != n)
             municipal = g.has_pair or id(g) in counted_ids or others_explicit
             unit = c.resolve(municipal)
             mentions.append(MunicipalityMention(
                 text=text[c.start:c.end], name=unit.name, code=unit.code, kind=unit.kind,
                 status=unit.status, successor=unit.successor, list_id=list_ids.get(id(g)),
                 char_start=c.start, char_end=c.end))
-    return mentions
+    return sorted(mentions, key=lambda m: m.char_start)
+
+
+def _company_names(text: str) -> list[tuple[int, int]]:
+    """Spans of names in quotes after a company or organisation form: 'SIA "Priekules nami"'."""
+    spec = _rules()["company_forms"]
+    pattern = re.compile(rf"(?<![^\W\d_])(?:{'|'.join(map(re.escape, spec))})\s*[\"„“”«'‘]([^\"„“”»'’\n]{{1,80}})")
+    return [m.span(1) for m in pattern.finditer(text)]
+
+
+def _column_spans(text: str, columns: Sequence[Sequence[str]]) -> list[tuple[int, int, int]]:
+    """Where each column's cells are in ``text``: (start, end, column number), found in order."""
+    spans = []
+    for k, cells in enumerate(columns):
+        at = 0
+        for cell in cells:
+            words = cell.split()
+            if not words:
+                continue
+            pattern = re.compile(r"(?<!\w)" + r"\s+".join(map(re.escape, words)) + r"(?!\w)")
+            m = pattern.search(text, at) or pattern.search(text)
+            if m:
+                spans.append((m.start(), m.end(), k))
+                at = m.end()
+    return spans
+
+
+def _line_end_columns(text: str, gaz: _Gazetteer, first: int = 1000) -> list[tuple[int, int, int]]:
+    """The last words of lines that end in a place name after another capitalised word, where a
+    run of lines does so (at least 3 lines, half of those in the block): a table read line by
+    line, whose last column holds places ("1 Imants Aizkalns Liepāja"). Column numbers start at
+    ``first`` (table columns come first)."""
+    spec = _rules()["lists"]
+    spans: list[tuple[int, int, int]] = []
+    offset = 0
+    for block in re.split(r"(\n[ \t]*\n)", text):
+        ends = []
+        lines = 0
+        pos = offset
+        for line in block.split("\n"):
+            words = [w.group() for w in _TOKEN.finditer(line)]
+            if len(words) >= 2:
+                lines += 1
+                before, last = words[-2:]
+                # a row of a table read as a line: "1 Imants Aizkalns Liepāja", "… Ogres novads"
+                if any(_fold(last) in h.singular for h in gaz.heads) and gaz.novads_modifiers.get(before):
+                    start = line.rindex(before)
+                    ends.append((pos + start, pos + len(line)))
+                elif last[0].isupper() and before.istitle() and gaz.places.get(last) and not gaz.places.get(before):
+                    start = line.rindex(last)
+                    ends.append((pos + start, pos + start + len(last)))
+            pos += len(line) + 1
+        if len(ends) >= spec["column_min_lines"] and len(ends) * 2 >= lines:
+            spans.extend((a, b, first + offset) for a, b in ends)
+        offset += len(block)
+    return spans
+
+
+def place_columns(table: Table) -> list[list[Cell]]:
+    """The body cells of each column whose cells are mostly places: a "Pašvaldība" or
+    "Klubs/Pašvaldība" column of a member list."""
+    spec = _rules()["lists"]
+    gaz = _gazetteer()
+    header = set(table.header_rows())
+    out = []
+    for col in range(table.n_cols):
+        cells = [c for c in table.cells if c.col == col and c.row not in header and c.text.strip()]
+        places = [c for c in cells if _Matcher(c.text, gaz, [(0, len(c.text))]).candidates()]
+        if len(places) >= spec["column_min_lines"] and len(places) >= spec["column_share"] * len(cells):
+            out.append(cells)
+    return out
 
 
 def list_count_warnings(text: str, mentions: list[MunicipalityMention]) -> list[str]:

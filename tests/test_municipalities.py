@@ -3,13 +3,16 @@ matching rules one by one, and precision/recall on hand-labelled seeds 001 and 0
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 import pycountry
 import pytest
 
-from pipeline.document import MunicipalityMention
-from pipeline.municipalities import find_municipalities, inflect, list_count_warnings
+from bench.scoring import precision_recall
+from pipeline.components import Config, Context, find_entities
+from pipeline.document import Cell, Document, MunicipalityMention, Page, Table
+from pipeline.municipalities import find_municipalities, inflect, list_count_warnings, place_columns
 
 DATA = Path(__file__).resolve().parents[1] / "pipeline" / "data"
 
@@ -306,3 +309,80 @@ def test_seed_004_stated_count(seeds_dir):
     shorter = text.replace("- Ogres novads;", "", 1)
     [warning] = list_count_warnings(shorter, find_municipalities(shorter))
     assert warning.startswith("L1") and "32" in warning and "31" in warning
+
+
+# --- lists and tables (issue 12) -----------------------------------------------------------------
+
+MEMBER_LIST = json.loads((Path(__file__).parent / "cases" / "member_list.json").read_text("utf-8"))
+
+
+def member_rows(extra_column: bool = False) -> tuple[list[list[str]], list[str]]:
+    """The member list's header and rows, and the canonical place of each row (see the JSON)."""
+    spec = MEMBER_LIST
+    rows, places = [spec["header"] + (["Punkti"] if extra_column else [])], []
+    for n in range(spec["rows"]):
+        cell, name = spec["places"][(7 * n) % len(spec["places"])]
+        row = [str(n + 1), spec["first_names"][n % len(spec["first_names"])],
+               spec["surnames"][(3 * n) % len(spec["surnames"])], cell]
+        rows.append(row + ([str(n % 50)] if extra_column else []))
+        places.append(name)
+    return rows, places
+
+
+def member_document(extra_column: bool = False) -> tuple[Document, list[str]]:
+    rows, places = member_rows(extra_column)
+    cells = [Cell(r, c, text, r == 0, 1 + (r > 150)) for r, row in enumerate(rows) for c, text in enumerate(row)]
+    table = Table("p1-t1", 1, 2, len(rows), len(rows[0]), "ruled", cells)
+    pages = [Page(page_no=p, width=1, height=1,
+                  text="\n".join(" ".join(row) for r, row in enumerate(rows) if (r > 150) == (p == 2)))
+             for p in (1, 2)]
+    return Document("d" * 64, "m.pdf", "m.pdf", pages=pages, tables=[table]), places
+
+
+@pytest.mark.parametrize("extra_column", [False, True], ids=["place-last", "place-then-points"])
+def test_member_list_table_column(extra_column):
+    """300 rows 'No | Vārds | Uzvārds | Klubs/Pašvaldība': the column is a place column, so a
+    nominative beside a surname is a place ("1 Imants Aizkalns Liepāja"); 57 of 300 before."""
+    doc, places = member_document(extra_column)
+    find_entities(doc, Context(Config()))
+    got = [m.name for m in doc.municipalities]
+    precision, recall = precision_recall(places, got)
+    print(f"member list ({'+points' if extra_column else 'place last'}): {len(got)} found, "
+          f"P={precision:.3f} R={recall:.3f}")
+    assert precision >= 0.99 and recall >= 0.95
+    assert {m.list_id for m in doc.municipalities} == {"p1-L1", "p2-L1"}  # one list per page
+
+
+def test_member_list_read_as_lines():
+    """No table found (an OCR'd list): lines that end in a place after a capitalised word."""
+    rows, places = member_rows()
+    text = "\n".join(" ".join(row) for row in rows)
+    got = find_municipalities(text)
+    assert precision_recall(places, [m.name for m in got]) >= (0.99, 0.95)
+    assert {m.list_id for m in got} == {"L1"}
+    assert find_municipalities("1 Imants Aizkalns Liepāja") == []  # one line is no column
+
+
+def test_a_surname_column_is_not_a_place_column():
+    rows = [["Vārds", "Uzvārds"], ["Anna", "Kandava"], ["Jānis", "Kalniņš"], ["Ilze", "Ozola"], ["Pēteris", "Liepa"]]
+    table = Table("t", 1, 1, 5, 2, "ruled", [Cell(r, c, t, r == 0, 1) for r, row in enumerate(rows)
+                                             for c, t in enumerate(row)])
+    assert place_columns(table) == []
+
+
+@pytest.mark.parametrize("text", [
+    'Līgums ar SIA "Priekules nami" par apsaimniekošanu.',
+    "Biedrība „Ogres Zvaigzne” un AS «Rīgas ūdens»",
+    "Piegādātājs: SIA 'Talsi Auto'",
+])
+def test_a_quoted_company_name_is_not_a_place(text):
+    assert find_municipalities(text) == []
+
+
+def test_unknown_items_do_not_break_an_enumeration():
+    """Items the gazetteer lacks between known ones keep the enumeration one list."""
+    text = ("Padomi var veidot: Aizputes pilsēta, Bārtas pagasts, Bunkas pagasts, Durbes pilsēta,\n"
+            "Embūtes pagasts, Grobiņas pilsēta un Virgas pagasts. Sēdes notiek Talsos.")
+    got = [(m.name, m.list_id) for m in find_municipalities(text)]
+    assert got[:3] == [("Aizpute", "L1"), ("Durbe", "L1"), ("Grobiņa", "L1")]
+    assert got[-1] == ("Talsi", None)
