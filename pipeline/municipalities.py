@@ -95,10 +95,11 @@ def _all_forms(word: str) -> set[str]:
 @dataclass(frozen=True, slots=True)
 class _Unit:
     name: str
-    kind: str
+    kind: str  # novads | valstspilseta | republikas_pilseta | pilseta | pagasts | ciems
     status: str
     successor: str
-    code: str
+    code: str  # ISO 3166-2:LV of today's municipality
+    atvk: str | None = None  # the unit's own ATVK 2021 code (none for former units and villages)
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +116,8 @@ class _Head:
     prefix: tuple[str, ...]  # folded fixed words before the declined noun ("republikas")
     singular: frozenset[str]
     plural: frozenset[str]
-    refers: str  # novads | city | city_municipality
+    refers: str  # novads | city | city_municipality | pagasts
+    abbreviation: str = ""  # folded, written with a full stop: "nov.", "pag.", "pils."
 
 
 class _FormIndex(Generic[T]):
@@ -154,6 +156,7 @@ class _Gazetteer:
     former: dict[str, _Unit]
     places: _FormIndex[tuple[_Place, str]]
     novads_modifiers: _FormIndex[str]
+    parishes: _FormIndex[_Unit]  # by the genitive before "pagasts": "Bārtas"
     heads: list[_Head]
     coordinators: frozenset[str]
     former_markers: tuple[str, ...]
@@ -169,13 +172,13 @@ class _Gazetteer:
     def city(self, place: _Place, former: bool, municipal: bool) -> _Unit:
         """A town or valstspilsēta, or the former republikas pilsēta when the context means the unit."""
         then = self.former.get(place.unit.name)
-        if then and (former or (municipal and place.unit.kind != "valstspilseta")):
+        if then and (former or (municipal and not _independent(place.unit))):
             return then
         return place.unit
 
     def bare(self, place: _Place, former: bool, municipal: bool) -> _Unit:
         """A name without a head noun; in a municipality list it stands for the unit named after it."""
-        if not municipal or place.unit.kind == "valstspilseta" or place.unit.name in self.former:
+        if not municipal or _independent(place.unit) or place.unit.name in self.former:
             return self.city(place, former, municipal)
         novads = f"{place.genitive} novads"
         if novads in self.current or novads in self.former:
@@ -183,10 +186,18 @@ class _Gazetteer:
         return place.unit
 
 
+def _independent(unit: _Unit) -> bool:
+    """A valstspilsēta that is a municipality of its own (Rīga), not one inside a novads (Ogre)."""
+    return unit.kind == "valstspilseta" and unit.successor == unit.name
+
+
 @cache
 def _gazetteer() -> _Gazetteer:
     rules = _rules()
-    current = {r["name"]: _Unit(r["name"], r["kind"], "current", r["name"], r["code"])
+    atvk = _rows("atvk_2021.tsv")
+    atvk_code = {(r["name"], r["municipality"]): r["atvk"] for r in atvk}
+    current = {r["name"]: _Unit(r["name"], r["kind"], "current", r["name"], r["code"],
+                                atvk_code[r["name"], r["name"]])
                for r in _rows("municipalities_current.tsv")}
     former = {r["name"]: _Unit(r["name"], r["kind"], "former", r["successor"], current[r["successor"]].code)
               for r in _rows("municipalities_former.tsv")}
@@ -194,8 +205,15 @@ def _gazetteer() -> _Gazetteer:
     standalone = [(u, "", False) for u in current.values() if u.kind == "valstspilseta"]
     for r in _rows("municipalities_places.tsv"):
         owner = current[r["municipality"]]
-        unit = _Unit(r["name"], r["kind"], "current", owner.name, owner.code)
+        unit = _Unit(r["name"], r["kind"], "current", owner.name, owner.code,
+                     atvk_code.get((r["name"], owner.name)))
         standalone.append((unit, r["declension"], r["ambiguous"] == "yes"))
+    parishes: _FormIndex[_Unit] = _FormIndex()
+    for r in atvk:
+        if r["kind"] == "pagasts":
+            owner = current[r["municipality"]]
+            unit = _Unit(r["name"], "pagasts", "current", owner.name, owner.code, r["atvk"])
+            parishes.add(r["name"].removesuffix(" pagasts"), unit)
     for unit, cls, ambiguous in standalone:
         forms = inflect(unit.name, cls)
         place = _Place(unit, forms["gen"], ambiguous)
@@ -211,12 +229,13 @@ def _gazetteer() -> _Gazetteer:
         heads.append(_Head(tuple(_fold(w) for w in prefix),
                            frozenset(_fold(f) for f in inflect(noun).values()),
                            frozenset(_fold(f) for f in inflect(noun, plural=True).values()),
-                           spec["refers"]))
+                           spec["refers"], _fold(spec.get("abbreviation", ""))))
     return _Gazetteer(
         current=current,
         former=former,
         places=places,
         novads_modifiers=modifiers,
+        parishes=parishes,
         heads=heads,
         coordinators=frozenset(_fold(w) for w in rules["coordinators"]),
         former_markers=tuple(_fold(p) for p in rules["former_marker_prefixes"]),
@@ -306,7 +325,18 @@ class _Matcher(_Tokens):
             noun = self.fold(last)
             if noun in head.singular or noun in head.plural:
                 return head, last, noun in head.plural
+            if head.abbreviation and noun == head.abbreviation and self.abbreviated(last):
+                return head, last, False
         return None
+
+    def abbreviated(self, k: int) -> bool:
+        """Token k is followed by a full stop: "pag.", "nov.", "pils." (but "Rīgas pils" is a castle)."""
+        return self.text.startswith(".", self.tokens[k].end)
+
+    def end(self, k: int) -> int:
+        """Where a mention ending at token k ends: after the full stop of an abbreviated head."""
+        short = any(self.fold(k) == h.abbreviation for h in self.gaz.heads if h.abbreviation)
+        return self.tokens[k].end + (short and self.abbreviated(k))
 
     def _resolver(self, i: int, head: _Head, former: bool) -> Callable[[bool], _Unit] | None:
         """How token i resolves as the genitive in front of ``head``; None if it cannot stand there."""
@@ -316,6 +346,9 @@ class _Matcher(_Tokens):
         if head.refers == "novads":
             names = self.gaz.novads_modifiers.get(word)
             return (lambda _municipal: self.gaz.novads(names[0], former)) if names else None
+        if head.refers == "pagasts":
+            parishes = self.gaz.parishes.get(word)
+            return (lambda _municipal: parishes[0]) if parishes else None
         cities = [p for p, case in self.gaz.places.get(word) if case == "gen" and p.unit.kind in _CITY_KINDS]
         if not cities:
             return None
@@ -333,13 +366,17 @@ class _Matcher(_Tokens):
         resolve = self._resolver(i, head, former)
         if not resolve:
             return None
-        cands = [_Candidate(self.tokens[i].start, self.tokens[last].end, resolve, True, False)]
+        cands = [_Candidate(self.tokens[i].start, self.end(last), resolve, True, False)]
         if self.joined(last) and self.fold(last + 1) in self.gaz.coordinators and self.joined(last + 1):
-            second = self._head_at(last + 2)
-            if second and second[0].refers != head.refers and (other := self._resolver(i, second[0], former)):
-                start, end = self.tokens[last + 2].start, self.tokens[second[1]].end
-                cands.append(_Candidate(start, end, other, True, False))
-                last = second[1]
+            following = last + 2  # "Jelgavas pilsēta un novads"
+        elif last + 1 < len(self.tokens) and self.gap(last).strip() in ("/", "./"):
+            following = last + 1  # "Ķekavas pag./nov."
+        else:
+            return cands, last + 1
+        second = self._head_at(following)
+        if second and second[0].refers != head.refers and (other := self._resolver(i, second[0], former)):
+            cands.append(_Candidate(self.tokens[following].start, self.end(second[1]), other, True, False))
+            last = second[1]
         return cands, last + 1
 
     def _coordinated(self, i: int, former: bool) -> tuple[list[_Candidate], int] | None:
@@ -368,7 +405,7 @@ class _Matcher(_Tokens):
             return None
         cands = [_Candidate(self.tokens[n].start, self.tokens[n].end, r, True, False)
                  for n, r in zip(names, resolvers)]
-        cands[-1].end = self.tokens[last].end
+        cands[-1].end = self.end(last)
         return cands, last + 1
 
     def _bare(self, i: int, former: bool) -> tuple[list[_Candidate], int] | None:
@@ -576,20 +613,39 @@ def find_municipalities(text: str, columns: Sequence[Sequence[str]] = ()) -> lis
     counted = _attach_counts(text, [(cands[g.members[0]].start, cands[g.members[-1]].end) for g in lists])
     list_ids = {id(g): f"L{n + 1}" for n, g in enumerate(lists)}
     counted_ids = {id(lists[n]) for n in counted}
+    provisional = [c.resolve(False) for c in cands]
     mentions = []
     for g in groups:
         for n in g.members:
             c = cands[n]
             # the list's other members, not the mention itself, say whether it enumerates
             # municipalities; the cells of a column are each on their own
-            others_explicit = not g.column and any(cands[m].explicit for m in g.members if m != n)
+            # an explicit unit that contains the place ("Ķekava, Ķekavas pag./nov.") is its
+            # address, not a fellow member of a list of municipalities
+            own = provisional[n].successor
+            others_explicit = not g.column and any(
+                cands[m].explicit and provisional[m].successor != own for m in g.members if m != n)
             municipal = g.has_pair or id(g) in counted_ids or others_explicit
             unit = c.resolve(municipal)
             mentions.append(MunicipalityMention(
                 text=text[c.start:c.end], name=unit.name, code=unit.code, kind=unit.kind,
                 status=unit.status, successor=unit.successor, list_id=list_ids.get(id(g)),
-                char_start=c.start, char_end=c.end))
-    return sorted(mentions, key=lambda m: m.char_start)
+                atvk=unit.atvk, char_start=c.start, char_end=c.end))
+    return _same_named_parishes(sorted(mentions, key=lambda m: m.char_start), gaz)
+
+
+def _same_named_parishes(mentions: list[MunicipalityMention], gaz: _Gazetteer) -> list[MunicipalityMention]:
+    """Two parishes share a name (Salas, Pilskalnes pagasts): the one in a municipality the
+    text names elsewhere is meant; without such a clue the first in the classifier stays."""
+    named = {m.successor for m in mentions if m.kind != "pagasts"}
+    for m in mentions:
+        if m.kind != "pagasts":
+            continue
+        options = [u for u in gaz.parishes.get(m.name.removesuffix(" pagasts")) if u.successor in named]
+        if options and options[0].atvk != m.atvk:
+            u = options[0]
+            m.code, m.successor, m.atvk = u.code, u.successor, u.atvk
+    return mentions
 
 
 def _company_names(text: str) -> list[tuple[int, int]]:

@@ -109,6 +109,7 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("status", _str),
             ("successor", _str),
             ("list_id", _str),
+            ("atvk", _str),
         ]
     ),
     "repairs": pa.schema(
@@ -212,7 +213,8 @@ def to_rows(doc: Document, ingested_at: dt.datetime | None = None) -> dict[str, 
     ]
     rows["municipalities"] = [
         {"doc_id": d, "page_no": m.page_no, "text": m.text, "name": m.name, "code": m.code,
-         "kind": m.kind, "status": m.status, "successor": m.successor, "list_id": m.list_id}
+         "kind": m.kind, "status": m.status, "successor": m.successor, "list_id": m.list_id,
+         "atvk": m.atvk}
         for m in doc.municipalities
     ]
     return rows

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections import Counter
 from pathlib import Path
 
 import pycountry
@@ -23,6 +24,7 @@ def rows(name: str) -> list[dict[str, str]]:
 
 
 CURRENT = rows("municipalities_current.tsv")
+ATVK = rows("atvk_2021.tsv")
 FORMER = rows("municipalities_former.tsv")
 PLACES = rows("municipalities_places.tsv")
 CURRENT_NAMES = {r["name"] for r in CURRENT}
@@ -35,16 +37,17 @@ def found(text: str) -> list[tuple[str, str, str]]:
 
 # --- the gazetteer -----------------------------------------------------------------------------
 
-def test_current_units_agree_with_pycountry():
+def test_current_units_agree_with_pycountry_and_the_classifier():
+    """pycountry's 43 units, less Varakļānu novads: re-created in 2022, joined to Madonas novads
+    on 30.06.2024 (ATVK 2021: "Varakļānu novadu pievieno Madonas novadam"); pycountry lags."""
     ours = {r["code"]: r["name"] for r in CURRENT}
     theirs = {s.code: s.name[0] + s.name[1:].lower()  # pycountry writes "Valmieras Novads"
               for s in pycountry.subdivisions.get(country_code="LV")}
-    assert ours == theirs
+    assert ours == {code: name for code, name in theirs.items() if code != "LV-102"}
     kinds = [r["kind"] for r in CURRENT]
-    assert (kinds.count("novads"), kinds.count("valstspilseta")) == (36, 7)
-    # re-created in 2022: pycountry lists it, so it is a current unit and its own successor
-    assert ours["LV-102"] == "Varakļānu novads"
-    assert FORMER_BY_NAME["Varakļānu novads"]["successor"] == "Varakļānu novads"
+    assert (kinds.count("novads"), kinds.count("valstspilseta")) == (35, 7)
+    assert {r["name"] for r in ATVK if r["name"] == r["municipality"]} == CURRENT_NAMES
+    assert FORMER_BY_NAME["Varakļānu novads"]["successor"] == "Madonas novads"
 
 
 def test_pre_2021_units_and_their_successors():
@@ -151,7 +154,7 @@ def test_republikas_pilseta():
     [riga] = find_municipalities("Rīgas republikas pilsēta")
     assert (riga.kind, riga.status) == ("valstspilseta", "current")
     [town] = find_municipalities("Sveiciens no Jēkabpils pilsētas svētkiem.")
-    assert (town.kind, town.status) == ("pilseta", "current")
+    assert (town.kind, town.status) == ("valstspilseta", "current")  # inside Jēkabpils novads
 
 
 @pytest.mark.parametrize("text", [
@@ -160,7 +163,7 @@ def test_republikas_pilseta():
     "Latvijas un Eiropas pašvaldības",
     "Rīgas Stradiņa universitāte un Rīgas Tehniskā universitāte",
     "Liepājas Universitāte, Rīgas Austrumu klīniskā universitātes slimnīca, Ventspils brīvosta",
-    "adrese: Rīgas iela 5; Rīgas jūras līcis; Rundāles pagastā",
+    "adrese: Rīgas iela 5; Rīgas jūras līcis; Rīgas pils",
     "Vadītāja Anna Kandava teica, ka Jānis Dobele piekrīt.",  # not at a sentence start: see report
     "Lūdzu, aizpildiet. Lūdza palīdzību.",
     "Sala ir ezera vidū. Salas krasts. Ape. Auce.",
@@ -381,8 +384,75 @@ def test_a_quoted_company_name_is_not_a_place(text):
 
 def test_unknown_items_do_not_break_an_enumeration():
     """Items the gazetteer lacks between known ones keep the enumeration one list."""
-    text = ("Padomi var veidot: Aizputes pilsēta, Bārtas pagasts, Bunkas pagasts, Durbes pilsēta,\n"
-            "Embūtes pagasts, Grobiņas pilsēta un Virgas pagasts. Sēdes notiek Talsos.")
+    text = ("Padomi var veidot: Aizputes pilsēta, Mežmalas ciems, Upesgala ciems, Durbes pilsēta,\n"
+            "Lejaskalna ciems, Grobiņas pilsēta un Virgas pagasts. Sēdes notiek Talsos.")
     got = [(m.name, m.list_id) for m in find_municipalities(text)]
     assert got[:3] == [("Aizpute", "L1"), ("Durbe", "L1"), ("Grobiņa", "L1")]
     assert got[-1] == ("Talsi", None)
+
+
+# --- parishes and towns from the ATVK classifier (issue 12) ---------------------------------------
+
+def test_atvk_counts_as_the_classifier_states():
+    """ATVK 2021 as of its 30.06.2024 change: 7 valstspilsētu pašvaldības and 35 novadi; inside
+    the novadi 3 valstspilsētas, 71 towns (68 of 2021, and Ādaži, Ķekava, Mārupe since
+    01.07.2022) and 511 parishes. Codes are 7 digits, a unit's first four are its municipality's."""
+    kinds = Counter((r["kind"], r["name"] == r["municipality"]) for r in ATVK)
+    assert kinds == {("valstspilseta", True): 7, ("novads", True): 35, ("valstspilseta", False): 3,
+                     ("pilseta", False): 71, ("pagasts", False): 511}
+    code_of = {r["name"]: r["atvk"] for r in ATVK if r["name"] == r["municipality"]}
+    for r in ATVK:
+        assert len(r["atvk"]) == 7 and r["atvk"][:4] == code_of[r["municipality"]][:4], r
+    assert all(r["name"].endswith(" pagasts") == (r["kind"] == "pagasts") for r in ATVK)
+
+
+def test_every_classifier_town_is_a_place_in_its_municipality():
+    places = {r["name"]: r for r in PLACES}
+    for r in ATVK:
+        if r["kind"] in ("pilseta", "valstspilseta") and r["name"] != r["municipality"]:
+            assert places[r["name"]]["municipality"] == r["municipality"], r["name"]
+            assert places[r["name"]]["kind"] == r["kind"], r["name"]
+    for r in PLACES:  # a village's parish is in the same municipality as the village
+        parish = [a for a in ATVK if a["name"] == inflect(r["name"], r["declension"])["gen"] + " pagasts"]
+        if r["kind"] == "ciems" and parish:
+            assert r["municipality"] in {a["municipality"] for a in parish}, r["name"]
+
+
+def test_the_31_units_of_a_municipality():
+    """A regulation listing every parish and town of Dienvidkurzemes novads (own text)."""
+    units = [r for r in ATVK if r["municipality"] == "Dienvidkurzemes novads" and r["name"] != r["municipality"]]
+    assert len(units) == 31
+    text = ("Padomes var izveidot šādās vienībās: " + ", ".join(r["name"] for r in units[:-1])
+            + " un " + units[-1]["name"] + ".")
+    got = find_municipalities(text)
+    assert [(m.name, m.atvk) for m in got] == [(r["name"], r["atvk"]) for r in units]
+    assert {(m.code, m.successor, m.list_id) for m in got} == {("LV-112", "Dienvidkurzemes novads", "L1")}
+    assert {m.kind for m in got} == {"pilseta", "pagasts"}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Ķekava, Ķekavas pag./nov.", [("Ķekava", "pilseta"), ("Ķekavas pagasts", "pagasts"),
+                                   ("Ķekavas novads", "novads")]),
+    ("Ķekava, Ķekavas pagasts, Ķekavas novads", [("Ķekava", "pilseta"), ("Ķekavas pagasts", "pagasts"),
+                                                ("Ķekavas novads", "novads")]),
+    ("dzīvo Ķekavā, Ķekavas pagastā", [("Ķekava", "pilseta"), ("Ķekavas pagasts", "pagasts")]),
+    ("Skolas iela 1, Kalvenes pag., Dienvidkurzemes nov., LV-3443",
+     [("Kalvenes pagasts", "pagasts"), ("Dienvidkurzemes novads", "novads")]),
+    ("Bārtas un Bunkas pagastos", [("Bārtas pagasts", "pagasts"), ("Bunkas pagasts", "pagasts")]),
+    ("Rundāles pagastā", [("Rundāles pagasts", "pagasts")]),
+    ("Ogres pils. bibliotēka", [("Ogre", "valstspilseta")]),
+])
+def test_parishes_and_abbreviations(text, expected):
+    assert [(m.name, m.kind) for m in find_municipalities(text)] == expected
+
+
+def test_abbreviations_need_their_full_stop():
+    assert find_municipalities("Rīgas pils") == []  # Riga Castle
+    assert [m.kind for m in find_municipalities("Ogres pag bez punkta")] == ["valstspilseta"]
+
+
+def test_parishes_of_the_same_name_follow_the_municipality_named_beside_them():
+    [salas] = find_municipalities("Salas pagasts")
+    assert salas.successor == "Jēkabpils novads"  # the classifier's first
+    salas, _ = find_municipalities("Salas pagasts, Mārupes novads")
+    assert (salas.successor, salas.code, salas.atvk) == ("Mārupes novads", "LV-062", "0039420")
