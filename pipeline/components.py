@@ -166,6 +166,8 @@ def find_entities(doc: Document, ctx: Context) -> None:
                 m.list_id = f"p{page.page_no}-{m.list_id}"
             doc.municipalities.append(m)
         doc.warnings.extend(f"page {page.page_no}: {w}" for w in annotated._.warnings)
+    in_tables = [d for t in doc.tables for d in dates.find_dates_in_table(t, doc.year_hint)]
+    doc.dates = dates.merge_table_dates(doc.dates, in_tables)
 
 
 DEFAULT_PIPELINE = ("read", "layout", "repair", "tables", "entities")

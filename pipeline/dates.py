@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from importlib.resources import files
 
-from .document import DateMention
+from .document import Cell, DateMention, Table
 from .textnorm import match_key
 
 BARE_WORD = re.compile(r"[a-z]+")
@@ -91,9 +91,9 @@ def grammar() -> Grammar:
         ("day_month", rf"{lead}{day}\.\s*{month}"),
         ("numeric_day_month", rf"{after_keyword}{day}\.(?P<mn>[01]?\d)\.(?!\d)"),
         ("deadline_month", rf"{lead}(?:{until})\s+{month}"),
-        ("month_alone", rf"(?:^|(?<=\n))[ \t]*{month}(?=[ \t]*(?:$|\n|[ \t]{{2}}))"),
+        ("month_alone", rf"(?:^|(?<=[\n|]))[ \t]*{month}(?=[ \t]*(?:$|\n|[ \t]{{2}}))"),
         # a table row read as a line: "Marts Apmācības NVPT pārstāvjiem" (nominative only)
-        ("month_alone", rf"(?:^|(?<=\n))(?P<m>{_alt(nominative)})(?= [a-z])"),
+        ("month_alone", rf"(?:^|(?<=[\n|]))(?P<m>{_alt(nominative)})(?= [a-z])"),
     ]
     # "Oktobrī notiks …": a capitalised locative opening a sentence; matched on the original
     # text, because the diacritic is what tells "Martā" (in March) from the name "Marta"
@@ -237,7 +237,7 @@ def _range(m: re.Match, g: Grammar, year_hint: int | None) -> tuple[_Found | Non
 def find_dates(text: str, year_hint: int | None = None) -> list[DateMention]:
     """Every date expression in ``text``; year-less ones take ``year_hint`` or are skipped."""
     g = grammar()
-    key = match_key(text)
+    key = _barriers(text, match_key(text))
     mentions = []
     found_all = _scan(key, g, year_hint)
     if year_hint is not None:
@@ -267,6 +267,20 @@ def find_dates(text: str, year_hint: int | None = None) -> list[DateMention]:
             )
         )
     return mentions
+
+
+# Line breaks no date runs across: a blank line, and one after "gadā" ("in the year", which
+# ends a table row: "Pārskats 2025. gadā" over "10. martā Sanāksme"), unlike "2025. gada" over
+# "24. aprīļa", one date broken over two lines.
+_BARRIER = re.compile(r"(?<=gadā)[ \t]*\n|\n(?=[ \t]*\n)")
+
+
+def _barriers(text: str, key: str) -> str:
+    """``key`` with those line breaks made into a character no pattern crosses (same length)."""
+    chars = list(key)
+    for m in _BARRIER.finditer(text):
+        chars[m.end() - 1] = "|"
+    return "".join(chars)
 
 
 # A sentence ends at . ! ? before a capital, a digit or a quote, or at a line that starts like a
@@ -328,6 +342,7 @@ def _with_year(day: dt.date, year: int) -> dt.date:
     return day.replace(year=year, day=min(day.day, calendar.monthrange(year, day.month)[1]))
 
 
+TITLE_LINES = 20  # a title is among a document's first lines, not a table row further down
 _TITLE_WORDS = r"(?:plans|programma|strategija|parskats|zinojums|budzets|grafiks|kalendars)"
 # "2023. gada … darba plāns" and "… darba plāns 2026. gadam" / "programma 2024.–2027. gadam"
 DOC_YEAR = (
@@ -338,8 +353,10 @@ DOC_YEAR = (
 
 def document_year(text: str) -> int | None:
     """The document's own year: its title's ("2023. gada … darba plāns", "… darba plāns 2026.
-    gadam"; the first year of a span), else its first full date's (the approval date)."""
-    key = match_key(text)
+    gadam"; the first year of a span; in the first ``TITLE_LINES`` lines), else its first full
+    date's (the approval date)."""
+    head = "\n".join([line for line in text.split("\n") if line.strip()][:TITLE_LINES])
+    key = match_key(head)
     titles = [m for pattern in DOC_YEAR if (m := pattern.search(key))]
     if titles:
         return int(min(titles, key=lambda m: m.start(1)).group(1))
@@ -347,3 +364,41 @@ def document_year(text: str) -> int | None:
         if mention.precision == "day" and not mention.inferred_year:
             return mention.start.year
     return None
+
+
+def find_dates_in_table(table: Table, year_hint: int | None = None) -> list[DateMention]:
+    """Dates read cell by cell, a cell's lines joined ("No 2026. gada 1. aprīļa" over "līdz 30.
+    jūnijam" is one range): the page's text interleaves a cell's lines with its neighbours'.
+    A year stated elsewhere in the row wins over ``year_hint`` (a row is read as one clause)."""
+    rows: dict[int, list[Cell]] = {}
+    for cell in sorted(table.cells, key=lambda c: (c.row, c.col)):
+        rows.setdefault(cell.row, []).append(cell)
+    out = []
+    for cells in rows.values():
+        text, spans = "", []
+        for cell in cells:
+            if cell.text.strip():
+                spans.append((len(text), len(text) + len(cell.text), cell))
+                text += cell.text + "   "
+        for m in find_dates(text, year_hint):
+            cell = next(c for a, b, c in spans if a <= m.char_start < b)
+            m.page_no = cell.page_no
+            out.append(m)
+    return out
+
+
+def merge_table_dates(page: list[DateMention], table: list[DateMention]) -> list[DateMention]:
+    """The page's dates with those inside a table's cells replaced by the cells' reading: page
+    dates whose texts lie within a cell date's text (and together are no longer than it) are
+    that date, read in pieces; each page date stands in for one cell date at most."""
+    def norm(text: str) -> str:  # cells and pages are repaired apart: compare folded text
+        return " ".join(match_key(text).split())
+
+    kept = list(page)
+    for t in table:
+        whole, room = norm(t.text), len(norm(t.text))
+        for d in [d for d in kept if d.page_no == t.page_no and norm(d.text) in whole]:
+            if len(norm(d.text)) <= room:
+                kept.remove(d)
+                room -= len(norm(d.text))
+    return sorted(kept + table, key=lambda d: d.page_no)

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.components import Config, Context, find_entities
 from pipeline.dates import document_year, find_dates
+from pipeline.document import Cell, Document, Page, Table
 from bench.scoring import precision_recall
 
 CASES_DIR = Path(__file__).parent / "cases"
@@ -81,3 +83,25 @@ def test_seed_001_dates(seeds_dir: Path) -> None:
                      ("2023-05-11", "day"), ("2023-05-18", "day"), ("2023-03-10", "day")]:
         assert expected in found
     assert all(m.start.year in (2016, 2022, 2023) for m in find_dates(text, 2023))
+
+
+def test_a_range_over_two_lines_of_a_table_cell() -> None:
+    """The page reads the cell's lines with the next column's words between them (the known
+    failure above); the table's cell has them together, and its reading replaces the page's."""
+    rows = [["Laiks", "Pasākums"],
+            ["No 2026. gada 1. aprīļa līdz 30. jūnijam", "Mācības pedagogiem un vecākiem"],
+            ["Marts", "Pārskats 2025. gadā"], ["10. martā", "Sanāksme"]]
+    cells = [Cell(r, c, text, r == 0, 2) for r, row in enumerate(rows) for c, text in enumerate(row)]
+    page = Page(page_no=2, width=1, height=1, text="\n".join(["Ievads"] * 20) + (
+        "\nLaiks Pasākums\nNo 2026. gada 1. aprīļa Mācības pedagogiem\nlīdz 30. jūnijam un vecākiem\n"
+        "Marts Pārskats 2025. gadā\n10. martā Sanāksme\nCits teksts: tikšanās 10. martā."))
+    doc = Document("d" * 64, "t.pdf", "t.pdf", pages=[page], tables=[Table("p2-t1", 2, 2, 4, 2, "ruled", cells)])
+    find_entities(doc, Context(Config()))
+    got = sorted((d.text, d.start.isoformat(), d.end.isoformat(), d.kind) for d in doc.dates)
+    assert got == sorted([
+        ("No 2026. gada 1. aprīļa līdz 30. jūnijam", "2026-04-01", "2026-06-30", "range"),
+        ("Marts", "2025-03-01", "2025-03-31", "point"),  # the row's year
+        ("2025. gadā", "2025-01-01", "2025-12-31", "point"),
+        ("10. martā", "2026-03-10", "2026-03-10", "point"),  # a cell: the document's year
+        ("10. martā", "2026-03-10", "2026-03-10", "point"),  # the prose one stays
+    ]), got
