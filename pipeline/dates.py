@@ -390,15 +390,19 @@ def find_dates_in_table(table: Table, year_hint: int | None = None) -> list[Date
 def merge_table_dates(page: list[DateMention], table: list[DateMention]) -> list[DateMention]:
     """The page's dates with those inside a table's cells replaced by the cells' reading: page
     dates whose texts lie within a cell date's text (and together are no longer than it) are
-    that date, read in pieces; each page date stands in for one cell date at most."""
+    that date, read in pieces; each page date stands in for one cell date at most. A cell date
+    that is part of a longer page date (one date split over two cells) leaves the page's."""
     def norm(text: str) -> str:  # cells and pages are repaired apart: compare folded text
         return " ".join(match_key(text).split())
 
-    kept = list(page)
+    kept, added = list(page), []
     for t in table:
         whole, room = norm(t.text), len(norm(t.text))
+        if any(d.page_no == t.page_no and whole in norm(d.text) and whole != norm(d.text) for d in page):
+            continue  # the page read more of it: a date split over two cells ("2025. gada" | "24. aprīļa")
+        added.append(t)
         for d in [d for d in kept if d.page_no == t.page_no and norm(d.text) in whole]:
             if len(norm(d.text)) <= room:
                 kept.remove(d)
                 room -= len(norm(d.text))
-    return sorted(kept + table, key=lambda d: d.page_no)
+    return sorted(kept + added, key=lambda d: d.page_no)

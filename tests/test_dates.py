@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.components import Config, Context, find_entities
-from pipeline.dates import document_year, find_dates
+from pipeline.dates import document_year, find_dates, merge_table_dates
 from pipeline.document import Cell, Document, Page, Table
 from bench.scoring import precision_recall
 
@@ -105,3 +105,11 @@ def test_a_range_over_two_lines_of_a_table_cell() -> None:
         ("10. martā", "2026-03-10", "2026-03-10", "point"),  # a cell: the document's year
         ("10. martā", "2026-03-10", "2026-03-10", "point"),  # the prose one stays
     ]), got
+
+
+def test_a_date_split_over_two_cells_keeps_the_page_reading() -> None:
+    page = find_dates("Apstiprināts 2025. gada 24. aprīļa sēdē", 2025)
+    cells = find_dates("2025. gada", 2025)
+    for d in page + cells:
+        d.page_no = 7
+    assert [d.text for d in merge_table_dates(page, cells)] == ["2025. gada 24. aprīļa"]
