@@ -18,6 +18,7 @@ span covers exactly its record's text.
 """
 from __future__ import annotations
 
+import bisect
 import functools
 from collections.abc import Sequence
 
@@ -32,7 +33,7 @@ from .document import DateMention, MunicipalityMention
 PIPES = ("lvingest_dates", "lvingest_targets", "lvingest_municipalities")
 # span group -> (span label, Doc extension holding its records)
 GROUPS = {"dates": ("DATE", "dates"), "municipalities": ("MUNICIPALITY", "municipalities")}
-_LIST_OF = {label: ext for label, ext in GROUPS.values()}
+_EXTENSION_OF = {label: ext for label, ext in GROUPS.values()}
 # "2019.g.12.06.Valmierā", "12.06.Valmierā": a full stop between a number or abbreviation and a
 # capitalised word glued to it is a boundary (spaCy's own infix only splits lower.Upper).
 GLUED_INFIX = r"(?<=[0-9])\.(?=[^\W\d_])|(?<=\.)(?=[A-ZĀČĒĢĪĶĻŅŠŪŽ][a-zāčēģīķļņšūž])"
@@ -47,7 +48,7 @@ Doc.set_extension("warnings", default=None, force=True)
 
 def _record(span: Span) -> DateMention | MunicipalityMention | None:
     """The record a span of ``doc.spans["dates"|"municipalities"]`` stands for."""
-    ext = _LIST_OF.get(span.label_)
+    ext = _EXTENSION_OF.get(span.label_)
     records = span.doc._.get(ext) if ext else None
     if not records or not span.id_.isdigit():
         return None
@@ -59,14 +60,12 @@ Span.set_extension("record", getter=_record, force=True)
 
 def _split_at(doc: Doc, offsets: Sequence[int]) -> None:
     """Split tokens so that every offset that falls inside a token's text becomes a boundary."""
+    starts = [t.idx for t in doc]
     inside: dict[int, list[int]] = {}
     for at in sorted(set(offsets)):
-        token = doc.char_span(at, at, alignment_mode="expand")
-        if token is None or not len(token):
-            continue
-        t = token[0]
-        if t.idx < at < t.idx + len(t.text):
-            inside.setdefault(t.i, []).append(at - t.idx)
+        i = bisect.bisect_right(starts, at) - 1
+        if i >= 0 and doc[i].idx < at < doc[i].idx + len(doc[i].text):
+            inside.setdefault(i, []).append(at - doc[i].idx)
     if not inside:
         return
     with doc.retokenize() as retokenizer:

@@ -502,10 +502,7 @@ def _other_items(gap: str, coordinators: frozenset[str]) -> bool:
     pieces = [p.strip() for p in re.split(separators, gap)]
     if len(pieces) < 3 or pieces[0] or pieces[-1]:  # the gap starts and ends at a separator
         return False
-    items = []
-    for piece in pieces[1:-1]:
-        words = [w for w in _WORD.findall(piece) if _fold(w) not in coordinators] if piece else []
-        items.append(words)
+    items = [[w for w in _WORD.findall(piece) if _fold(w) not in coordinators] for piece in pieces[1:-1]]
     return all(words and len(words) <= spec["max_item_words"] and words[0][0].isupper()
                for words in items)
 
@@ -619,9 +616,8 @@ def find_municipalities(text: str, columns: Sequence[Sequence[str]] = ()) -> lis
         for n in g.members:
             c = cands[n]
             # the list's other members, not the mention itself, say whether it enumerates
-            # municipalities; the cells of a column are each on their own
-            # an explicit unit that contains the place ("Ķekava, Ķekavas pag./nov.") is its
-            # address, not a fellow member of a list of municipalities
+            # municipalities; the cells of a column are each on their own, and an explicit unit
+            # that contains the place ("Ķekava, Ķekavas pag./nov.") is its address
             own = provisional[n].successor
             others_explicit = not g.column and any(
                 cands[m].explicit and provisional[m].successor != own for m in g.members if m != n)
@@ -672,11 +668,11 @@ def _column_spans(text: str, columns: Sequence[Sequence[str]]) -> list[tuple[int
     return spans
 
 
-def _line_end_columns(text: str, gaz: _Gazetteer, first: int = 1000) -> list[tuple[int, int, int]]:
+def _line_end_columns(text: str, gaz: _Gazetteer) -> list[tuple[int, int, int]]:
     """The last words of lines that end in a place name after another capitalised word, where a
     run of lines does so (at least 3 lines, half of those in the block): a table read line by
-    line, whose last column holds places ("1 Imants Aizkalns Liepāja"). Column numbers start at
-    ``first`` (table columns come first)."""
+    line, whose last column holds places ("1 Imants Aizkalns Liepāja"). Each block's column
+    number is negative, apart from the table columns' 0, 1, …"""
     spec = _rules()["lists"]
     spans: list[tuple[int, int, int]] = []
     offset = 0
@@ -698,7 +694,7 @@ def _line_end_columns(text: str, gaz: _Gazetteer, first: int = 1000) -> list[tup
                     ends.append((pos + start, pos + start + len(last)))
             pos += len(line) + 1
         if len(ends) >= spec["column_min_lines"] and len(ends) * 2 >= lines:
-            spans.extend((a, b, first + offset) for a, b in ends)
+            spans.extend((a, b, -1 - offset) for a, b in ends)
         offset += len(block)
     return spans
 
