@@ -77,15 +77,19 @@ def _split_at(doc: Doc, offsets: Sequence[int]) -> None:
 
 
 def _spans(doc: Doc, group: str, records: Sequence[DateMention | MunicipalityMention]) -> None:
-    """Store the records on the doc and a span per record in ``doc.spans[group]``."""
-    label, ext = GROUPS[group]
+    """Store the records on the doc and a span per record in ``doc.spans[group]``. Splitting
+    tokens moves token indices, so every group already made is made again from its records."""
+    doc._.set(GROUPS[group][1], list(records))
     _split_at(doc, [o for r in records for o in (r.char_start, r.char_end)])
-    doc._.set(ext, list(records))
-    spans = []
-    for n, record in enumerate(records):
-        span = doc.char_span(record.char_start, record.char_end, alignment_mode="expand")
-        spans.append(Span(doc, span.start, span.end, label=label, span_id=str(n)))
-    doc.spans[group] = spans
+    for name, (label, ext) in GROUPS.items():
+        made = doc._.get(ext)
+        if made is None:
+            continue
+        spans = []
+        for n, record in enumerate(made):
+            span = doc.char_span(record.char_start, record.char_end, alignment_mode="expand")
+            spans.append(Span(doc, span.start, span.end, label=label, span_id=str(n)))
+        doc.spans[name] = spans
 
 
 @Language.component("lvingest_dates")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import random
 import subprocess
 import sys
 
@@ -74,3 +75,25 @@ def test_extract_command_on_glued_tokens() -> None:
     got = [(r["type"], r["text"]) for r in map(json.loads, result.stdout.splitlines())]
     assert got == [("date", "2019.g.12.06."), ("date", "2020.g.03.11."),
                    ("municipality", "Valmierā"), ("municipality", "Rīgā")]
+
+
+def test_every_span_covers_its_record_whatever_the_glue() -> None:
+    """Spaces dropped at random (as OCR and text layers do): splitting tokens for one record
+    must not move another group's spans."""
+    base = ("Nometnes rīkosim 2020.-2021. gadā Valmierā un Rīgā. Reģ. 2019.g.12.06.Valmierā, "
+            "2020.g.03.11.Rīgā; no 2026. gada 1. aprīļa līdz 30. jūnijam Ķekavas pag./nov. un Cēsīs. "
+            "10.-11.09.2022 Ogrē, 1976.21.III Talsos.")
+    rng = random.Random(7)
+    checked = 0
+    for _ in range(300):
+        text = base
+        for _ in range(rng.randrange(1, 25)):
+            spaces = [i for i, ch in enumerate(text) if ch == " "]
+            cut = rng.choice(spaces)
+            text = text[:cut] + text[cut + 1:]
+        doc = entities.annotate(text, year_hint=2025)
+        for group in entities.GROUPS:
+            for span in doc.spans[group]:
+                assert span.text == span._.record.text, (text, span.text, span._.record.text)
+                checked += 1
+    assert checked > 1000
