@@ -32,6 +32,11 @@ _WORD = re.compile(r"[^\W\d_]+")
 # A full stop after a word (or right after the mention) followed by more text on the same line
 # ends a sentence, so the names either side of it are not one enumeration.
 _SENTENCE_END = re.compile(r"(?:^|[^\W\d_])\.[ \t]+\S")
+# The mark that opens an item of a bulleted or numbered list, at the start of a line.
+_ITEM_MARK = r"[ \t]*(?:[-–—•●▪·*]|\d{1,3}[.)])[ \t]+"
+_ITEM_START = re.compile(_ITEM_MARK)
+# the rest of one item's line, then (blank lines and) the mark of the next item
+_GAP_OPENS_ITEM = re.compile(r"^[^\n]*(?:\n[ \t]*)*\n" + _ITEM_MARK + r"$")
 _SENTENCE_START = re.compile(r"(?:[.!?:;•\n]|\s[-–—])\s*$")
 
 T = TypeVar("T")
@@ -481,6 +486,8 @@ def _link(text: str, a_end: int, b_start: int) -> str | None:
         return "continuation"
     if "\n" not in gap and gap.strip() in spec["pair_dashes"]:
         return "pair"
+    if _GAP_OPENS_ITEM.match(gap) and _ITEM_START.match(text, text.rfind("\n", 0, a_end) + 1):
+        return "structural"  # both open a bulleted or numbered line, whatever the first one says after it
     if _SENTENCE_END.search(gap):
         return None
     words = [_fold(w) for w in _WORD.findall(gap)]

@@ -456,3 +456,12 @@ def test_parishes_of_the_same_name_follow_the_municipality_named_beside_them():
     assert salas.successor == "Jēkabpils novads"  # the classifier's first
     salas, _ = find_municipalities("Salas pagasts, Mārupes novads")
     assert (salas.successor, salas.code, salas.atvk) == ("Mārupes novads", "LV-062", "0039420")
+
+
+def test_a_bulleted_list_is_one_enumeration_whatever_its_items_say():
+    text = ("Pieteikušās pašvaldības:\n- Ogres novads – dalība apstiprināta padomes sēdē pagājušajā mēnesī;\n"
+            "- Talsu novads;\n\n• Cēsis (divas skolas, viena bibliotēka un muzejs)\n3) Jelgava\n\n"
+            "Par projekta gaitu ziņos Rīgā.")
+    got = [(m.name, m.list_id) for m in find_municipalities(text)]
+    assert got == [("Ogres novads", "L1"), ("Talsu novads", "L1"), ("Cēsis", "L1"), ("Jelgava", "L1"),
+                   ("Rīga", None)]
