@@ -92,23 +92,29 @@ def _spans(doc: Doc, group: str, records: Sequence[DateMention | MunicipalityMen
         doc.spans[name] = spans
 
 
+def _text(doc: Doc) -> str:
+    """The doc's text, made once: ``Doc.text`` joins every token again on each call."""
+    return doc.user_data.setdefault("lvingest_text", doc.text)
+
+
 @Language.component("lvingest_dates")
 def _dates(doc: Doc) -> Doc:
-    _spans(doc, "dates", dates.find_dates(doc.text, year_hint=doc._.year_hint))
+    _spans(doc, "dates", dates.find_dates(_text(doc), year_hint=doc._.year_hint))
     return doc
 
 
 @Language.component("lvingest_targets")
 def _targets(doc: Doc) -> Doc:
-    doc._.targets = targets.targets_from_text(doc.text, year_hint=doc._.year_hint)
+    doc._.targets = targets.targets_from_text(_text(doc), year_hint=doc._.year_hint, dates=doc._.dates)
     return doc
 
 
 @Language.component("lvingest_municipalities")
 def _municipalities(doc: Doc) -> Doc:
-    found = municipalities.find_municipalities(doc.text, columns=doc._.place_columns)
+    text = _text(doc)
+    found = municipalities.find_municipalities(text, columns=doc._.place_columns)
     _spans(doc, "municipalities", found)
-    doc._.warnings = municipalities.list_count_warnings(doc.text, found)
+    doc._.warnings = municipalities.list_count_warnings(text, found)
     return doc
 
 

@@ -14,12 +14,12 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib.resources import files
 
 from .dates import find_dates
-from .document import Table, Target
+from .document import DateMention, Table, Target
 from .municipalities import find_municipalities
 from .textnorm import fold, match_key
 
@@ -184,7 +184,8 @@ def _holds_values(cells: list[str]) -> bool:
 # --- prose ------------------------------------------------------------------------------------
 
 
-def targets_from_text(text: str, year_hint: int | None = None) -> list[Target]:
+def targets_from_text(text: str, year_hint: int | None = None,
+                      dates: Sequence[DateMention] | None = None) -> list[Target]:
     """Targets stated in prose: a phrase or sign ("vismaz", "ne mazāk kā", "≥") before a value.
 
     Precision first: a sentence is a target only with a year of its own ("2027. gadā",
@@ -193,11 +194,11 @@ def targets_from_text(text: str, year_hint: int | None = None) -> list[Target]:
     quorum ("vismaz 25 (divdesmit piecu) iedzīvotāju", "vismaz 1 no locekļiem"), a date
     ("18.-19.06.2022") or a postcode is no value. The indicator is the phrase's object, else the
     clause before the phrase without its dates, places, connectives and verbs, else the words
-    after the value."""
+    after the value. ``dates`` are the text's dates, if found already."""
     v = _vocabulary()
     key = match_key(text)
     bounds = [0] + [m.end() for m in SENTENCE_END.finditer(text)] + [len(text)]
-    taken = [(d.char_start, d.char_end) for d in find_dates(text, year_hint)]
+    taken = [(d.char_start, d.char_end) for d in (find_dates(text, year_hint) if dates is None else dates)]
     out = []
     for start, end in zip(bounds, bounds[1:]):
         sentence = key[start:end]
