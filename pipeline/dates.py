@@ -68,6 +68,7 @@ def grammar() -> Grammar:
         # "26.06.- 10.07.2022", "10.-11.09.2022": the year written once, at the end
         ("numeric_range", rf"{lead}{day}\.(?P<mn>[01]?\d)\.?{dash}{day2}\.(?P<mn2>[01]?\d)\.{year}(?!\d)"),
         ("numeric_day_range", rf"{lead}{day}\.?{dash}{day2}\.(?P<mn>[01]?\d)\.{year}(?!\d)"),
+        ("numeric_day_range", rf"{lead}{day}\.?{dash}{day2}\.\s*{roman_month}\.\s*{year}(?!\d)"),
         # "2022. gada 20. – 27. februārī", "24.-28. martu": one month for both days
         ("day_range", rf"{lead}(?:{year}\.\s*{ywg}\s*)?{day}\.?{dash}{day2}\.\s*{month}"),
         ("range", rf"{lead}(?:{since})\s+(?P<a>[^\n]{{4,40}}?)\s+(?:{until})\s+"),
