@@ -14,7 +14,7 @@ from . import __version__
 from .document import Document
 from .textnorm import printable
 
-SCHEMA_VERSION = "1.1"  # 1.1: the words dataset, pages.rotation
+SCHEMA_VERSION = "1.2"  # 1.1: the words dataset, pages.rotation; 1.2: municipalities.atvk
 
 _str = pa.string()
 _i32 = pa.int32()
