@@ -676,31 +676,29 @@ def _column_spans(text: str, columns: Sequence[Sequence[str]]) -> list[tuple[int
 
 
 def _line_end_columns(text: str, gaz: _Gazetteer) -> list[tuple[int, int, int]]:
-    """The last words of lines that end in a place name after another capitalised word, where a
-    run of lines does so (at least 3 lines, half of those in the block): a table read line by
-    line, whose last column holds places ("1 Imants Aizkalns Liepāja"). Each block's column
-    number is negative, apart from the table columns' 0, 1, …"""
+    """The last words of lines that end in a place name, in a block where at least 3 lines end
+    in a bare one after another capitalised word and half of all lines end in a place: a table
+    read line by line, whose last column holds places ("1 Imants Aizkalns Liepāja", "2 Ilze
+    Ozola Ādažu novads"). Each block's column number is negative, apart from the table
+    columns' 0, 1, …"""
     spec = _rules()["lists"]
     spans: list[tuple[int, int, int]] = []
     offset = 0
     for block in re.split(r"(\n[ \t]*\n)", text):
-        ends = []
-        lines = 0
-        pos = offset
+        ends, rows, lines, pos = [], 0, 0, offset
         for line in block.split("\n"):
             words = [w.group() for w in _TOKEN.finditer(line)]
             if len(words) >= 2:
                 lines += 1
                 before, last = words[-2:]
-                # a row of a table read as a line: "1 Imants Aizkalns Liepāja", "… Ogres novads"
                 if any(_fold(last) in h.singular for h in gaz.heads) and gaz.novads_modifiers.get(before):
-                    start = line.rindex(before)
-                    ends.append((pos + start, pos + len(line)))
-                elif last[0].isupper() and before.istitle() and gaz.places.get(last) and not gaz.places.get(before):
+                    ends.append((pos + line.rindex(before), pos + len(line)))
+                elif last[0].isupper() and gaz.places.get(last):
                     start = line.rindex(last)
                     ends.append((pos + start, pos + start + len(last)))
+                    rows += before.istitle() and not gaz.places.get(before)
             pos += len(line) + 1
-        if len(ends) >= spec["column_min_lines"] and len(ends) * 2 >= lines:
+        if rows >= spec["column_min_lines"] and len(ends) * 2 >= lines:
             spans.extend((a, b, -1 - offset) for a, b in ends)
         offset += len(block)
     return spans

@@ -466,3 +466,14 @@ def test_a_bulleted_list_is_one_enumeration_whatever_its_items_say():
     # in a list of novadi a bare town stands for the novads named after it (Cēsis: Cēsu novads)
     assert got == [("Ogres novads", "L1"), ("Talsu novads", "L1"), ("Cēsu novads", "L1"), ("Jelgava", "L1"),
                    ("Rīga", None)]
+
+
+def test_a_bulleted_list_of_novadi_is_no_table_column():
+    """Lines ending in "X novads" alone are a list, not a table read line by line: its other
+    items ("Liepājas pilsēta", "Jelgavas pilsēta un novads") stay in it and the count holds."""
+    text = json.loads((Path(__file__).resolve().parents[1] / "fixtures" / "gold" / "stop47_list.json")
+                      .read_text("utf-8"))["pages"][0]["text"]
+    mentions = find_municipalities(text)
+    assert list_count_warnings(text, mentions) == []
+    first = [m for m in mentions if m.char_start < text.index("ATTEIKUMI")]
+    assert {m.list_id for m in first} == {"L1"} and len(first) == 13
