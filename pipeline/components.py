@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import dates, entities, layout, lexicon, repair, table, targets
+from . import dates, entities, layout, lexicon, municipalities, repair, table, targets
 from .concurrency import ordered_map
 from .document import Document, Page
 from .errors import InputFileError, PageError, RenderError
@@ -150,21 +150,24 @@ def find_entities(doc: Document, ctx: Context) -> None:
         for target in found:
             target.page_no = target.page_no or t.page_first
         doc.targets.extend(found)
+    columns = [cells for t in doc.tables for cells in municipalities.place_columns(t)]
     for page in doc.pages:
-        annotated = entities.annotate(page.text, year_hint=doc.year_hint)
-        for span in annotated.spans["dates"]:
-            span._.record.page_no = page.page_no
-            doc.dates.append(span._.record)
+        on_page = [[c.text for c in cells if c.page_no == page.page_no] for cells in columns]
+        annotated = entities.annotate(page.text, year_hint=doc.year_hint, place_columns=on_page)
+        for date in annotated._.dates:
+            date.page_no = page.page_no
+            doc.dates.append(date)
         for target in annotated._.targets:
             target.page_no = page.page_no
             doc.targets.append(target)
-        for span in annotated.spans["municipalities"]:
-            m = span._.record
+        for m in annotated._.municipalities:
             m.page_no = page.page_no
             if m.list_id:
                 m.list_id = f"p{page.page_no}-{m.list_id}"
             doc.municipalities.append(m)
         doc.warnings.extend(f"page {page.page_no}: {w}" for w in annotated._.warnings)
+    in_tables = [d for t in doc.tables for d in dates.find_dates_in_table(t, doc.year_hint)]
+    doc.dates = dates.merge_table_dates(doc.dates, in_tables)
 
 
 DEFAULT_PIPELINE = ("read", "layout", "repair", "tables", "entities")

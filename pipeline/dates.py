@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from importlib.resources import files
 
-from .document import DateMention
+from .document import Cell, DateMention, Table
 from .textnorm import match_key
 
 BARE_WORD = re.compile(r"[a-z]+")
@@ -31,6 +31,8 @@ class Grammar:
     patterns: list[tuple[str, re.Pattern]]
     dative: tuple[str, ...]
     locative: re.Pattern
+    roman_month: dict[str, int]
+    school_year: tuple[int, int]  # the months a school year starts and ends in
 
 
 def _alt(words: list[str]) -> str:
@@ -45,33 +47,54 @@ def grammar() -> Grammar:
     month = rf"(?P<m>{_alt(list(month_of))})(?![a-z])"
     month2 = month.replace("?P<m>", "?P<m2>")
     yw = rf"(?:{_alt(data['year_words'])})"
+    ywg = r"(?:gada|g\.)(?![a-z])"  # "2022. gada martā": only the genitive runs on into a day or month
     year = r"(?P<y>(?:19|20)\d\d)"
     day = r"(?P<d>[0-3]?\d)"
     until, since = _alt(data["until"]), _alt(data["from"])
     roman = _alt(list(data["roman"]))
     quarter = rf"(?P<q>[1-4]|{roman})\.?\s*(?:{_alt(data['quarter_words'])})"
+    roman_month = rf"(?P<rm>{_alt(list(data['roman_months']))})(?![a-z])"
+    day2 = r"(?P<d2>[0-3]?\d)"
+    dash = r"\s*[-–—]\s*"
+    school = _alt(data["school_year_words"])
     lead = r"(?<![\w.])"
     # a bare "31.03." is a date only right after līdz/no/uz ("23.2.5." is a section number)
     keywords = data["until"] + data["from"] + ["uz"]
     after_keyword = "(?:" + "|".join(f"(?<={re.escape(w)} )" for w in keywords) + ")"
     patterns = [
         # ranges first: they contain the smaller forms
-        ("range_years", rf"{lead}(?:(?:{since})\s+)?{year}\.?\s*(?:[-–—]|{until})\s*(?P<y2>(?:19|20)\d\d)\.\s*{yw}"),
+        ("school_year", rf"{lead}{year}\.?\s*/\s*(?P<y2>(?:19|20)\d\d)\.?\s*(?:{school})(?:\s+(?:{yw})[a-z]*)?"),
+        ("range_years", rf"{lead}(?:(?:{since})\s+)?{year}\.?\s*(?:[-–—/]|{until})\s*(?P<y2>(?:19|20)\d\d)\.\s*{yw}"),
+        # "26.06.- 10.07.2022", "10.-11.09.2022": the year written once, at the end
+        ("numeric_range", rf"{lead}{day}\.(?P<mn>[01]?\d)\.?{dash}{day2}\.(?P<mn2>[01]?\d)\.{year}(?!\d)"),
+        ("numeric_day_range", rf"{lead}{day}\.?{dash}{day2}\.(?P<mn>[01]?\d)\.{year}(?!\d)"),
+        ("numeric_day_range", rf"{lead}{day}\.?{dash}{day2}\.\s*{roman_month}\.\s*{year}(?!\d)"),
+        # "2022. gada 20. – 27. februārī", "24.-28. martu": one month for both days
+        ("day_range", rf"{lead}(?:{year}\.\s*{ywg}\s*)?{day}\.?{dash}{day2}\.\s*{month}"),
         ("range", rf"{lead}(?:{since})\s+(?P<a>[^\n]{{4,40}}?)\s+(?:{until})\s+"),
-        ("month_range", rf"{lead}(?:{year}\.\s*{yw}\s+|(?P<this>{_alt(data['this_year'])})\s+)?{month}\s*[-–—]\s*{month2}"),
-        ("deadline_month_end", rf"{lead}(?:{until})\s+(?:{year}\.\s*{yw}\s+)?{month}\s+(?:{_alt(data['month_end'])})"),
-        ("full", rf"{lead}{year}\.\s*{yw}\s*{day}\.\s*{month}"),
+        # "11. marts – 10. jūnijs", "26. jūnija līdz 10. jūlijam"
+        ("day_month_range", rf"{lead}(?:{year}\.\s*{ywg}\s*)?{day}\.\s*{month}(?:{dash}|\s+(?:{until})\s+){day2}\.\s*{month2}"),
+        # "no aprīļa sākuma līdz septembra beigām"
+        ("month_part_range", rf"{lead}(?:(?:{since})\s+)?(?:{year}\.\s*{ywg}\s+)?{month}\s+(?:{_alt(data['month_start'])})\s+(?:{until})\s+{month2}\s+(?:{_alt(data['month_end'])})"),
+        ("month_range", rf"{lead}(?:{year}\.\s*{ywg}\s+|(?P<this>{_alt(data['this_year'])})\s+)?{month}\s*[-–—]\s*{month2}"),
+        ("deadline_month_end", rf"{lead}(?:{until})\s+(?:{year}\.\s*{ywg}\s+)?{month}\s+(?:{_alt(data['month_end'])})"),
+        ("full", rf"{lead}{year}\.\s*{ywg}\s*{day}\.\s*{month}"),
         ("numeric", rf"{lead}{day}\.(?P<mn>[01]?\d)\.{year}(?:\.(?!\d)|(?![\d.]))"),
+        # "1976.21.III", "21.III.1976": a Roman month
+        ("roman", rf"{lead}{year}\.\s*{day}\.\s*{roman_month}"),
+        ("roman", rf"{lead}{day}\.\s*{roman_month}\.\s*{year}(?!\d)"),
+        # "2021.g. 28.08.", "2019.g.12.06.": the year first, then day and month in figures
+        ("year_numeric", rf"{lead}{year}\.\s*{ywg}\s*{day}\.(?P<mn>[01]?\d)\.?(?![\d])"),
         ("iso", rf"{lead}{year}-(?P<mn>[01]\d)-{day}(?!\d)"),
-        ("quarter", rf"{lead}{year}\.\s*{yw}\s*{quarter}"),
-        ("year_month", rf"{lead}{year}\.\s*{yw}\s+{month}"),
+        ("quarter", rf"{lead}{year}\.\s*{ywg}\s*{quarter}"),
+        ("year_month", rf"{lead}{year}\.\s*{ywg}\s+{month}"),
         ("year", rf"{lead}{year}\.\s*{yw}(?![a-z])"),
         ("day_month", rf"{lead}{day}\.\s*{month}"),
         ("numeric_day_month", rf"{after_keyword}{day}\.(?P<mn>[01]?\d)\.(?!\d)"),
         ("deadline_month", rf"{lead}(?:{until})\s+{month}"),
-        ("month_alone", rf"(?:^|(?<=\n))[ \t]*{month}(?=[ \t]*(?:$|\n|[ \t]{{2}}))"),
+        ("month_alone", rf"(?:^|(?<=[\n|]))[ \t]*{month}(?=[ \t]*(?:$|\n|[ \t]{{2}}))"),
         # a table row read as a line: "Marts Apmācības NVPT pārstāvjiem" (nominative only)
-        ("month_alone", rf"(?:^|(?<=\n))(?P<m>{_alt(nominative)})(?= [a-z])"),
+        ("month_alone", rf"(?:^|(?<=[\n|]))(?P<m>{_alt(nominative)})(?= [a-z])"),
     ]
     # "Oktobrī notiks …": a capitalised locative opening a sentence; matched on the original
     # text, because the diacritic is what tells "Martā" (in March) from the name "Marta"
@@ -81,6 +104,8 @@ def grammar() -> Grammar:
         patterns=[(name, re.compile(p, re.MULTILINE)) for name, p in patterns],
         dative=tuple(data["dative_endings"]),
         locative=locative,
+        roman_month=data["roman_months"],
+        school_year=tuple(data["school_year_months"]),
     )
 
 
@@ -112,8 +137,25 @@ def _interpret(name: str, m: re.Match, g: Grammar, year_hint: int | None) -> _Fo
     if year is None:
         return None
     inferred = explicit is None
-    month = g.month_of.get(parts.get("m") or "", 0) or int(parts.get("mn") or 0)
-    if name in ("full", "numeric", "iso", "day_month", "numeric_day_month"):
+    month = (g.month_of.get(parts.get("m") or "", 0) or int(parts.get("mn") or 0)
+             or g.roman_month.get(parts.get("rm") or "", 0))
+    if name in ("numeric_range", "numeric_day_range", "day_range", "day_month_range"):
+        second = g.month_of.get(parts.get("m2") or "", 0) or int(parts.get("mn2") or 0) or month
+        first, last = _valid(year, month, int(parts["d"])), _valid(year, second, int(parts["d2"]))
+        if first is None or last is None or last <= first:
+            return None
+        return _Found(first, last, "day", "range", inferred)
+    if name == "month_part_range":
+        second = g.month_of[parts["m2"]]
+        if second < month:
+            return None
+        return _Found(_month_span(year, month)[0], _month_span(year, second)[1], "day", "range", inferred)
+    if name == "school_year":
+        if int(parts["y2"]) != year + 1:
+            return None
+        start_month, end_month = g.school_year
+        return _Found(_month_span(year, start_month)[0], _month_span(year + 1, end_month)[1], "month", "range", False)
+    if name in ("full", "numeric", "year_numeric", "iso", "day_month", "numeric_day_month", "roman"):
         day = _valid(year, month, int(parts["d"]))
         if day is None:
             return None
@@ -196,7 +238,7 @@ def _range(m: re.Match, g: Grammar, year_hint: int | None) -> tuple[_Found | Non
 def find_dates(text: str, year_hint: int | None = None) -> list[DateMention]:
     """Every date expression in ``text``; year-less ones take ``year_hint`` or are skipped."""
     g = grammar()
-    key = match_key(text)
+    key = _barriers(text, match_key(text))
     mentions = []
     found_all = _scan(key, g, year_hint)
     if year_hint is not None:
@@ -204,15 +246,18 @@ def find_dates(text: str, year_hint: int | None = None) -> list[DateMention]:
             if not any(m.start() < te and ts < m.end() for ts, te, _ in found_all):
                 month = g.month_of[match_key(m.group("m"))]
                 found_all.append((m.start(), m.end(), _Found(*_month_span(year_hint, month), "month", "point", True)))
-    for s, e, found in sorted(found_all, key=lambda t: t[0]):
+    found_all = _years_from_context(text, sorted(found_all, key=lambda t: t[0]), year_hint)
+    for s, e, found in found_all:
         kind = found.kind
         start = s
         if kind in ("point", "deadline") and key[max(0, s - 5) : s] == "lidz ":
             kind, start = "deadline", s - 5  # "līdz 2027. gada 31. decembrim"
             found.start = found.end
+        start += len(text[start:e]) - len(text[start:e].lstrip())
+        e -= len(text[start:e]) - len(text[start:e].rstrip())
         mentions.append(
             DateMention(
-                text=text[start:e].strip(),
+                text=text[start:e],
                 start=found.start,
                 end=found.end,
                 precision=found.precision,
@@ -225,16 +270,140 @@ def find_dates(text: str, year_hint: int | None = None) -> list[DateMention]:
     return mentions
 
 
-DOC_YEAR = re.compile(r"(?<![\w.])((?:19|20)\d\d)\.\s*(?:gada|g\.)[^\n]{0,80}?(?:plans|programma|strategija|parskats|zinojums)")
+# Line breaks no date runs across: a blank line, and one after "gadā" ("in the year", which
+# ends a table row: "Pārskats 2025. gadā" over "10. martā Sanāksme"), unlike "2025. gada" over
+# "24. aprīļa", one date broken over two lines.
+_BARRIER = re.compile(r"(?<=gadā)[ \t]*\n|\n(?=[ \t]*\n)")
+
+
+def _barriers(text: str, key: str) -> str:
+    """``key`` with those line breaks made into a character no pattern crosses (same length)."""
+    chars = list(key)
+    for m in _BARRIER.finditer(text):
+        chars[m.end() - 1] = "|"
+    return "".join(chars)
+
+
+# A sentence ends at . ! ? before a capital, a digit or a quote, or at a line that starts like a
+# new row or item (a capital, a digit, a bullet); a blank line ends a paragraph. A clause ends at
+# ";" or at a comma before a contrasting conjunction ("…, bet pirmā tikšanās notiks 10. martā").
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"„“(]?[A-ZĀČĒĢĪĶĻŅŠŪŽ0-9])|\n(?=[ \t]*[A-ZĀČĒĢĪĶĻŅŠŪŽ0-9•·▪●–—-])")
+_PARAGRAPH_END = re.compile(r"\n[ \t]*\n")
+_CLAUSE_END = re.compile(r";|,(?=\s+(?:bet|savukārt|taču|tomēr|kamēr|turpretī|turpretim)\b)")
+
+
+def _sentences(text: str) -> list[tuple[int, int, bool]]:
+    """(start, end, follows_prose) of each sentence: ``follows_prose`` when the one before it in
+    the same paragraph ended with a full stop, so its year may carry over."""
+    cuts = sorted({0, len(text)} | {m.end() for m in _SENTENCE_END.finditer(text)}
+                  | {m.end() for m in _PARAGRAPH_END.finditer(text)})
+    out = []
+    for a, b in zip(cuts, cuts[1:]):
+        before = text[:a].rstrip(" \t")
+        prose = bool(before) and before[-1] in ".!?" and not _PARAGRAPH_END.search(text[max(0, a - 4):a + 1])
+        out.append((a, b, prose))
+    return out
+
+
+def _years_from_context(text: str, found: list[tuple[int, int, _Found]],
+                        year_hint: int | None) -> list[tuple[int, int, _Found]]:
+    """A date without a year takes the year stated in its own clause (or table row read as a
+    line), else the year a sentence just before it is set in ("Nometnes rīkosim 2022. gadā.
+    Tās notiks 26. jūnija līdz 10. jūlijam."), over the document's year (``year_hint``)."""
+    # a year alone counts when it says when ("2022. gadā", "2026. gadam"), not whose or what
+    # about ("2025. gada pārskats", "pārskats par 2025. gadu" in a 2026 plan)
+    stated = [(s, f.start.year, f.precision == "year") for s, e, f in found
+              if not f.inferred and f.start.year == f.end.year
+              and (f.precision != "year" or text[s:e].rstrip().endswith(("gadā", "gadam", "g.")))]
+    if year_hint is None or not stated:
+        return found
+    sentences = _sentences(text)
+    out = []
+    for s, e, f in found:
+        if not f.inferred:
+            out.append((s, e, f))
+            continue
+        n = next(k for k, (a, b, _) in enumerate(sentences) if a <= s < b or b == len(text))
+        a, b, prose = sentences[n]
+        a = max([a] + [m.end() for m in _CLAUSE_END.finditer(text, a, s)])
+        b = min([b] + [m.start() for m in _CLAUSE_END.finditer(text, s, b)])
+        own = [(abs(at - s), y) for at, y, _ in stated if a <= at < b]
+        if not own and prose and n:
+            own = [(abs(at - s), y) for at, y, alone in stated if alone and sentences[n - 1][0] <= at < a]
+        year = min(own)[1] if own else None
+        if year and year != f.start.year:
+            f = _Found(_with_year(f.start, year), _with_year(f.end, year + f.end.year - f.start.year),
+                       f.precision, f.kind, True)
+        out.append((s, e, f))
+    return out
+
+
+def _with_year(day: dt.date, year: int) -> dt.date:
+    """The same day in another year; 29 February becomes 28 February."""
+    return day.replace(year=year, day=min(day.day, calendar.monthrange(year, day.month)[1]))
+
+
+TITLE_LINES = 20  # a title is among a document's first lines, not a table row further down
+_TITLE_WORDS = r"(?:plans|programma|strategija|parskats|zinojums|budzets|grafiks|kalendars)"
+# "2023. gada … darba plāns" and "… darba plāns 2026. gadam" / "programma 2024.–2027. gadam"
+DOC_YEAR = (
+    re.compile(rf"(?<![\w.])((?:19|20)\d\d)\.\s*(?:gada|g\.)[^\n]{{0,80}}?{_TITLE_WORDS}"),
+    re.compile(rf"{_TITLE_WORDS}[^\n.]{{0,40}}?(?<![\w.])((?:19|20)\d\d)\.?(?:\s*[-–—/]\s*(?:19|20)\d\d\.?)?\s*(?:gadam|gadiem|gada|g\.|gads)"),
+)
 
 
 def document_year(text: str) -> int | None:
-    """The document's own year: its title's ("2023. gada … darba plāns"), else its first full date's."""
-    key = match_key(text)
-    title = DOC_YEAR.search(key)
-    if title:
-        return int(title.group(1))
+    """The document's own year: its title's ("2023. gada … darba plāns", "… darba plāns 2026.
+    gadam"; the first year of a span; in the first ``TITLE_LINES`` lines), else its first full
+    date's (the approval date)."""
+    head = "\n".join([line for line in text.split("\n") if line.strip()][:TITLE_LINES])
+    key = match_key(head)
+    titles = [m for pattern in DOC_YEAR if (m := pattern.search(key))]
+    if titles:
+        return int(min(titles, key=lambda m: m.start(1)).group(1))
     for mention in find_dates(text):
         if mention.precision == "day" and not mention.inferred_year:
             return mention.start.year
     return None
+
+
+def find_dates_in_table(table: Table, year_hint: int | None = None) -> list[DateMention]:
+    """Dates read cell by cell, a cell's lines joined ("No 2026. gada 1. aprīļa" over "līdz 30.
+    jūnijam" is one range): the page's text interleaves a cell's lines with its neighbours'.
+    A year stated elsewhere in the row wins over ``year_hint`` (a row is read as one clause)."""
+    rows: dict[int, list[Cell]] = {}
+    for cell in sorted(table.cells, key=lambda c: (c.row, c.col)):
+        rows.setdefault(cell.row, []).append(cell)
+    out = []
+    for cells in rows.values():
+        text, spans = "", []
+        for cell in cells:
+            if cell.text.strip():
+                spans.append((len(text), len(text) + len(cell.text), cell))
+                text += cell.text + "   "
+        for m in find_dates(text, year_hint):
+            cell = next(c for a, b, c in spans if a <= m.char_start < b)
+            m.page_no = cell.page_no
+            out.append(m)
+    return out
+
+
+def merge_table_dates(page: list[DateMention], table: list[DateMention]) -> list[DateMention]:
+    """The page's dates with those inside a table's cells replaced by the cells' reading: page
+    dates whose texts lie within a cell date's text (and together are no longer than it) are
+    that date, read in pieces; each page date stands in for one cell date at most. A cell date
+    that is part of a longer page date (one date split over two cells) leaves the page's."""
+    def norm(text: str) -> str:  # cells and pages are repaired apart: compare folded text
+        return " ".join(match_key(text).split())
+
+    kept, added = list(page), []
+    for t in table:
+        whole, room = norm(t.text), len(norm(t.text))
+        if any(d.page_no == t.page_no and whole in norm(d.text) and whole != norm(d.text) for d in page):
+            continue  # the page read more of it: a date split over two cells ("2025. gada" | "24. aprīļa")
+        added.append(t)
+        for d in [d for d in kept if d.page_no == t.page_no and norm(d.text) in whole]:
+            if len(norm(d.text)) <= room:
+                kept.remove(d)
+                room -= len(norm(d.text))
+    return sorted(kept + added, key=lambda d: d.page_no)

@@ -143,10 +143,11 @@ class MunicipalityMention:
     text: str
     name: str  # canonical nominative ("Jelgavas novads", "Jelgava")
     code: str  # ISO 3166-2:LV of the current municipality
-    kind: str  # novads | valstspilseta | republikas_pilseta | pilseta (town) | ciems (village)
+    kind: str  # novads | valstspilseta | republikas_pilseta | pilseta (town) | pagasts | ciems (village)
     status: str  # current | former
     successor: str  # canonical name of today's municipality
     list_id: str | None = None
+    atvk: str | None = None  # the unit's own ATVK 2021 code; none for former units and villages
     char_start: int = -1
     char_end: int = -1
     page_no: int = 0

@@ -14,9 +14,9 @@ def extract_text(
     if repair_first:
         text = repair.repair_text(text)[0]
     doc = entities.annotate(text, year_hint=year or dates.document_year(text))
-    for span in doc.spans["dates"]:
-        yield "date", span._.record
+    for date in doc._.dates:
+        yield "date", date
     for target in doc._.targets:
         yield "target", target
-    for span in doc.spans["municipalities"]:
-        yield "municipality", span._.record
+    for place in doc._.municipalities:
+        yield "municipality", place

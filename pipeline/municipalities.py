@@ -13,6 +13,7 @@ import csv
 import json
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache, partial
 from pathlib import Path
@@ -20,7 +21,7 @@ from typing import Callable, Generic, TypeVar
 
 from unidecode import unidecode
 
-from pipeline.document import MunicipalityMention
+from pipeline.document import Cell, MunicipalityMention, Table
 from pipeline.textnorm import LATVIAN_MARKED
 
 _DATA = Path(__file__).with_name("data")
@@ -31,6 +32,11 @@ _WORD = re.compile(r"[^\W\d_]+")
 # A full stop after a word (or right after the mention) followed by more text on the same line
 # ends a sentence, so the names either side of it are not one enumeration.
 _SENTENCE_END = re.compile(r"(?:^|[^\W\d_])\.[ \t]+\S")
+# The mark that opens an item of a bulleted or numbered list, at the start of a line.
+_ITEM_MARK = r"[ \t]*(?:[-–—•●▪·*]|\d{1,3}[.)])[ \t]+"
+_ITEM_START = re.compile(_ITEM_MARK)
+# the rest of one item's line, then (blank lines and) the mark of the next item
+_GAP_OPENS_ITEM = re.compile(r"^[^\n]*(?:\n[ \t]*)*\n" + _ITEM_MARK + r"$")
 _SENTENCE_START = re.compile(r"(?:[.!?:;•\n]|\s[-–—])\s*$")
 
 T = TypeVar("T")
@@ -94,10 +100,11 @@ def _all_forms(word: str) -> set[str]:
 @dataclass(frozen=True, slots=True)
 class _Unit:
     name: str
-    kind: str
+    kind: str  # novads | valstspilseta | republikas_pilseta | pilseta | pagasts | ciems
     status: str
     successor: str
-    code: str
+    code: str  # ISO 3166-2:LV of today's municipality
+    atvk: str | None = None  # the unit's own ATVK 2021 code (none for former units and villages)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +121,8 @@ class _Head:
     prefix: tuple[str, ...]  # folded fixed words before the declined noun ("republikas")
     singular: frozenset[str]
     plural: frozenset[str]
-    refers: str  # novads | city | city_municipality
+    refers: str  # novads | city | city_municipality | pagasts
+    abbreviation: str = ""  # folded, written with a full stop: "nov.", "pag.", "pils."
 
 
 class _FormIndex(Generic[T]):
@@ -153,6 +161,7 @@ class _Gazetteer:
     former: dict[str, _Unit]
     places: _FormIndex[tuple[_Place, str]]
     novads_modifiers: _FormIndex[str]
+    parishes: _FormIndex[_Unit]  # by the genitive before "pagasts": "Bārtas"
     heads: list[_Head]
     coordinators: frozenset[str]
     former_markers: tuple[str, ...]
@@ -168,13 +177,13 @@ class _Gazetteer:
     def city(self, place: _Place, former: bool, municipal: bool) -> _Unit:
         """A town or valstspilsēta, or the former republikas pilsēta when the context means the unit."""
         then = self.former.get(place.unit.name)
-        if then and (former or (municipal and place.unit.kind != "valstspilseta")):
+        if then and (former or (municipal and not _independent(place.unit))):
             return then
         return place.unit
 
     def bare(self, place: _Place, former: bool, municipal: bool) -> _Unit:
         """A name without a head noun; in a municipality list it stands for the unit named after it."""
-        if not municipal or place.unit.kind == "valstspilseta" or place.unit.name in self.former:
+        if not municipal or _independent(place.unit) or place.unit.name in self.former:
             return self.city(place, former, municipal)
         novads = f"{place.genitive} novads"
         if novads in self.current or novads in self.former:
@@ -182,10 +191,18 @@ class _Gazetteer:
         return place.unit
 
 
+def _independent(unit: _Unit) -> bool:
+    """A valstspilsēta that is a municipality of its own (Rīga), not one inside a novads (Ogre)."""
+    return unit.kind == "valstspilseta" and unit.successor == unit.name
+
+
 @cache
 def _gazetteer() -> _Gazetteer:
     rules = _rules()
-    current = {r["name"]: _Unit(r["name"], r["kind"], "current", r["name"], r["code"])
+    atvk = _rows("atvk_2021.tsv")
+    atvk_code = {(r["name"], r["municipality"]): r["atvk"] for r in atvk}
+    current = {r["name"]: _Unit(r["name"], r["kind"], "current", r["name"], r["code"],
+                                atvk_code[r["name"], r["name"]])
                for r in _rows("municipalities_current.tsv")}
     former = {r["name"]: _Unit(r["name"], r["kind"], "former", r["successor"], current[r["successor"]].code)
               for r in _rows("municipalities_former.tsv")}
@@ -193,8 +210,15 @@ def _gazetteer() -> _Gazetteer:
     standalone = [(u, "", False) for u in current.values() if u.kind == "valstspilseta"]
     for r in _rows("municipalities_places.tsv"):
         owner = current[r["municipality"]]
-        unit = _Unit(r["name"], r["kind"], "current", owner.name, owner.code)
+        unit = _Unit(r["name"], r["kind"], "current", owner.name, owner.code,
+                     atvk_code.get((r["name"], owner.name)))
         standalone.append((unit, r["declension"], r["ambiguous"] == "yes"))
+    parishes: _FormIndex[_Unit] = _FormIndex()
+    for r in atvk:
+        if r["kind"] == "pagasts":
+            owner = current[r["municipality"]]
+            unit = _Unit(r["name"], "pagasts", "current", owner.name, owner.code, r["atvk"])
+            parishes.add(r["name"].removesuffix(" pagasts"), unit)
     for unit, cls, ambiguous in standalone:
         forms = inflect(unit.name, cls)
         place = _Place(unit, forms["gen"], ambiguous)
@@ -210,12 +234,13 @@ def _gazetteer() -> _Gazetteer:
         heads.append(_Head(tuple(_fold(w) for w in prefix),
                            frozenset(_fold(f) for f in inflect(noun).values()),
                            frozenset(_fold(f) for f in inflect(noun, plural=True).values()),
-                           spec["refers"]))
+                           spec["refers"], _fold(spec.get("abbreviation", ""))))
     return _Gazetteer(
         current=current,
         former=former,
         places=places,
         novads_modifiers=modifiers,
+        parishes=parishes,
         heads=heads,
         coordinators=frozenset(_fold(w) for w in rules["coordinators"]),
         former_markers=tuple(_fold(p) for p in rules["former_marker_prefixes"]),
@@ -263,11 +288,20 @@ class _Tokens:
 
 
 class _Matcher(_Tokens):
-    """One pass over one text's tokens, trying the longest reading first at each capitalised word."""
+    """One pass over one text's tokens, trying the longest reading first at each capitalised word.
 
-    def __init__(self, text: str, gaz: _Gazetteer) -> None:
+    ``columns`` are the character spans of cells known to hold places (a table's place column, a
+    list whose lines end in place names): there a nominative beside a capitalised word is still a
+    place ("1 Imants Aizkalns Liepāja"), not a surname.
+    """
+
+    def __init__(self, text: str, gaz: _Gazetteer, columns: Sequence[tuple[int, int]] = ()) -> None:
         super().__init__(text)
         self.gaz = gaz
+        self.columns = columns
+
+    def in_column(self, at: int) -> bool:
+        return any(start <= at < end for start, end in self.columns)
 
     def candidates(self) -> list[_Candidate]:
         found: list[_Candidate] = []
@@ -296,7 +330,18 @@ class _Matcher(_Tokens):
             noun = self.fold(last)
             if noun in head.singular or noun in head.plural:
                 return head, last, noun in head.plural
+            if head.abbreviation and noun == head.abbreviation and self.abbreviated(last):
+                return head, last, False
         return None
+
+    def abbreviated(self, k: int) -> bool:
+        """Token k is followed by a full stop: "pag.", "nov.", "pils." (but "Rīgas pils" is a castle)."""
+        return self.text.startswith(".", self.tokens[k].end)
+
+    def end(self, k: int) -> int:
+        """Where a mention ending at token k ends: after the full stop of an abbreviated head."""
+        short = any(self.fold(k) == h.abbreviation for h in self.gaz.heads if h.abbreviation)
+        return self.tokens[k].end + (short and self.abbreviated(k))
 
     def _resolver(self, i: int, head: _Head, former: bool) -> Callable[[bool], _Unit] | None:
         """How token i resolves as the genitive in front of ``head``; None if it cannot stand there."""
@@ -306,6 +351,9 @@ class _Matcher(_Tokens):
         if head.refers == "novads":
             names = self.gaz.novads_modifiers.get(word)
             return (lambda _municipal: self.gaz.novads(names[0], former)) if names else None
+        if head.refers == "pagasts":
+            parishes = self.gaz.parishes.get(word)
+            return (lambda _municipal: parishes[0]) if parishes else None
         cities = [p for p, case in self.gaz.places.get(word) if case == "gen" and p.unit.kind in _CITY_KINDS]
         if not cities:
             return None
@@ -323,13 +371,17 @@ class _Matcher(_Tokens):
         resolve = self._resolver(i, head, former)
         if not resolve:
             return None
-        cands = [_Candidate(self.tokens[i].start, self.tokens[last].end, resolve, True, False)]
+        cands = [_Candidate(self.tokens[i].start, self.end(last), resolve, True, False)]
         if self.joined(last) and self.fold(last + 1) in self.gaz.coordinators and self.joined(last + 1):
-            second = self._head_at(last + 2)
-            if second and second[0].refers != head.refers and (other := self._resolver(i, second[0], former)):
-                start, end = self.tokens[last + 2].start, self.tokens[second[1]].end
-                cands.append(_Candidate(start, end, other, True, False))
-                last = second[1]
+            following = last + 2  # "Jelgavas pilsēta un novads"
+        elif last + 1 < len(self.tokens) and self.gap(last).strip() in ("/", "./"):
+            following = last + 1  # "Ķekavas pag./nov."
+        else:
+            return cands, last + 1
+        second = self._head_at(following)
+        if second and second[0].refers != head.refers and (other := self._resolver(i, second[0], former)):
+            cands.append(_Candidate(self.tokens[following].start, self.end(second[1]), other, True, False))
+            last = second[1]
         return cands, last + 1
 
     def _coordinated(self, i: int, former: bool) -> tuple[list[_Candidate], int] | None:
@@ -358,7 +410,7 @@ class _Matcher(_Tokens):
             return None
         cands = [_Candidate(self.tokens[n].start, self.tokens[n].end, r, True, False)
                  for n, r in zip(names, resolvers)]
-        cands[-1].end = self.tokens[last].end
+        cands[-1].end = self.end(last)
         return cands, last + 1
 
     def _bare(self, i: int, former: bool) -> tuple[list[_Candidate], int] | None:
@@ -371,9 +423,10 @@ class _Matcher(_Tokens):
         # A nominative may be a surname; not if it can also be a genitive ("Daugavpils Marka Rotko centrs").
         cases = {c for _, c in readings}
         surname_like = "nom" in cases and "gen" not in cases
-        if self._names_something_else(i) or (surname_like and self._next_to_a_name(i)):
-            return None
         tok = self.tokens[i]
+        if self._names_something_else(i) or (
+                surname_like and not self.in_column(tok.start) and self._next_to_a_name(i)):
+            return None
         resolve = partial(self.gaz.bare, place, former)
         return [_Candidate(tok.start, tok.end, resolve, False, place.ambiguous)], i + 1
 
@@ -418,6 +471,7 @@ class _Group:
     items: int
     has_pair: bool
     structural: bool
+    column: bool = False  # a table column or line-end list: each cell is its own item
 
     @property
     def is_list(self) -> bool:
@@ -432,12 +486,14 @@ def _link(text: str, a_end: int, b_start: int) -> str | None:
         return "continuation"
     if "\n" not in gap and gap.strip() in spec["pair_dashes"]:
         return "pair"
+    if _GAP_OPENS_ITEM.match(gap) and _ITEM_START.match(text, text.rfind("\n", 0, a_end) + 1):
+        return "structural"  # both open a bulleted or numbered line, whatever the first one says after it
     if _SENTENCE_END.search(gap):
         return None
     words = [_fold(w) for w in _WORD.findall(gap)]
     coordinators = _gazetteer().coordinators
     if sum(w not in coordinators for w in words) > spec["max_filler_words"]:
-        return None
+        return "structural" if _other_items(gap, coordinators) else None
     if any(sep in gap for sep in spec["structural_separators"]):
         return "structural"
     if any(w in coordinators for w in words):
@@ -445,11 +501,37 @@ def _link(text: str, a_end: int, b_start: int) -> str | None:
     return None
 
 
-def _groups(text: str, spans: list[tuple[int, int]]) -> list[_Group]:
-    """Chains of linked mentions in text order; spans must be sorted."""
+def _other_items(gap: str, coordinators: frozenset[str]) -> bool:
+    """The gap is itself list items this gazetteer does not know: ", Bārtas pagasts, Bunkas
+    pagasts, " between two known ones; each a short capitalised name between separators."""
+    spec = _rules()["lists"]
+    separators = "|".join(map(re.escape, spec["structural_separators"]))
+    pieces = [p.strip() for p in re.split(separators, gap)]
+    if len(pieces) < 3 or pieces[0] or pieces[-1]:  # the gap starts and ends at a separator
+        return False
+    items = [[w for w in _WORD.findall(piece) if _fold(w) not in coordinators] for piece in pieces[1:-1]]
+    return all(words and len(words) <= spec["max_item_words"] and words[0][0].isupper()
+               for words in items)
+
+
+def _groups(text: str, spans: list[tuple[int, int]], columns: Sequence[int | None] = ()) -> list[_Group]:
+    """Chains of linked mentions in text order; spans must be sorted. Mentions with a column
+    number (``columns[n]``, one per table column or line-end list) form one group per column,
+    whatever lies between them: the rows of a member list are one enumeration."""
     groups: list[_Group] = []
+    by_column: dict[int, _Group] = {}
     for n, (start, end) in enumerate(spans):
-        link = _link(text, spans[n - 1][1], start) if n else None
+        column = columns[n] if columns else None
+        if column is not None:
+            if column in by_column:
+                by_column[column].members.append(n)
+                by_column[column].items += 1
+            else:
+                by_column[column] = _Group([n], 1, False, True, column=True)
+                groups.append(by_column[column])
+            continue
+        previous_in_column = n and columns and columns[n - 1] is not None
+        link = _link(text, spans[n - 1][1], start) if n and not previous_in_column else None
         if link is None:
             groups.append(_Group([n], 1, False, False))
             continue
@@ -503,40 +585,138 @@ def _attach_counts(text: str, extents: list[tuple[int, int]]) -> dict[int, _Stat
     return attached
 
 
-def find_municipalities(text: str) -> list[MunicipalityMention]:
+def find_municipalities(text: str, columns: Sequence[Sequence[str]] = ()) -> list[MunicipalityMention]:
     """Every municipality, former municipality, town and listed village named in ``text``.
 
     Mentions come in text order; members of one enumeration share ``list_id`` ("L1", "L2", ...).
     Inside a list of municipalities (one with a head noun such as "novads", an "X - Y" pair or a
     stated count) a bare place name stands for the unit named after it: "Iecava - Babīte" are the
-    former Iecavas and Babītes novadi.
+    former Iecavas and Babītes novadi. ``columns`` are the cell texts of table columns that hold
+    places (``place_columns``); with the lines of ``text`` that end in a place name they are read
+    as lists of places, one list each.
     """
-    cands = sorted(_Matcher(text, _gazetteer()).candidates(), key=lambda c: c.start)
+    gaz = _gazetteer()
+    spans = _column_spans(text, columns) + _line_end_columns(text, gaz)
+    owned = [(start, end) for start, end, _ in spans]
+    company = _company_names(text)
+    cands = sorted((c for c in _Matcher(text, gaz, owned).candidates()
+                    if not any(a <= c.start < b for a, b in company)), key=lambda c: c.start)
+
+    def column_of(c: _Candidate) -> int | None:
+        return next((k for start, end, k in spans if start <= c.start < end), None)
+
     # A bare name that is also an ordinary word counts only beside other municipalities.
     supported = set()
-    for g in _groups(text, [(c.start, c.end) for c in cands]):
+    for g in _groups(text, [(c.start, c.end) for c in cands], [column_of(c) for c in cands]):
         if any(not cands[n].ambiguous for n in g.members):
             supported.update(g.members)
     cands = [c for n, c in enumerate(cands) if n in supported]
 
-    groups = _groups(text, [(c.start, c.end) for c in cands])
+    groups = _groups(text, [(c.start, c.end) for c in cands], [column_of(c) for c in cands])
     lists = [g for g in groups if g.is_list]
     counted = _attach_counts(text, [(cands[g.members[0]].start, cands[g.members[-1]].end) for g in lists])
     list_ids = {id(g): f"L{n + 1}" for n, g in enumerate(lists)}
     counted_ids = {id(lists[n]) for n in counted}
+    provisional = [c.resolve(False) for c in cands]
     mentions = []
     for g in groups:
         for n in g.members:
             c = cands[n]
-            # the list's other members, not the mention itself, say whether it enumerates municipalities
-            others_explicit = any(cands[m].explicit for m in g.members if m != n)
+            # the list's other members, not the mention itself, say whether it enumerates
+            # municipalities; the cells of a column are each on their own, and an explicit unit
+            # that contains the place ("Ķekava, Ķekavas pag./nov.") is its address
+            own = provisional[n].successor
+            others_explicit = not g.column and any(
+                cands[m].explicit and provisional[m].successor != own for m in g.members if m != n)
             municipal = g.has_pair or id(g) in counted_ids or others_explicit
             unit = c.resolve(municipal)
             mentions.append(MunicipalityMention(
                 text=text[c.start:c.end], name=unit.name, code=unit.code, kind=unit.kind,
                 status=unit.status, successor=unit.successor, list_id=list_ids.get(id(g)),
-                char_start=c.start, char_end=c.end))
+                atvk=unit.atvk, char_start=c.start, char_end=c.end))
+    return _same_named_parishes(sorted(mentions, key=lambda m: m.char_start), gaz)
+
+
+def _same_named_parishes(mentions: list[MunicipalityMention], gaz: _Gazetteer) -> list[MunicipalityMention]:
+    """Two parishes share a name (Salas, Pilskalnes pagasts): the one in a municipality the
+    text names elsewhere is meant; without such a clue the first in the classifier stays."""
+    named = {m.successor for m in mentions if m.kind != "pagasts"}
+    for m in mentions:
+        if m.kind != "pagasts":
+            continue
+        options = [u for u in gaz.parishes.get(m.name.removesuffix(" pagasts")) if u.successor in named]
+        if options and options[0].atvk != m.atvk:
+            u = options[0]
+            m.code, m.successor, m.atvk = u.code, u.successor, u.atvk
     return mentions
+
+
+def _company_names(text: str) -> list[tuple[int, int]]:
+    """Spans of names in quotes after a company or organisation form: 'SIA "Priekules nami"'."""
+    spec = _rules()["company_forms"]
+    pattern = re.compile(rf"(?<![^\W\d_])(?:{'|'.join(map(re.escape, spec))})\s*[\"„“”«'‘]([^\"„“”»'’\n]{{1,80}})")
+    return [m.span(1) for m in pattern.finditer(text)]
+
+
+def _column_spans(text: str, columns: Sequence[Sequence[str]]) -> list[tuple[int, int, int]]:
+    """Where each column's cells are in ``text``: (start, end, column number), found in order."""
+    spans = []
+    for k, cells in enumerate(columns):
+        at = 0
+        for cell in cells:
+            words = cell.split()
+            if not words:
+                continue
+            pattern = re.compile(r"(?<!\w)" + r"\s+".join(map(re.escape, words)) + r"(?!\w)")
+            m = pattern.search(text, at) or pattern.search(text)
+            if m:
+                spans.append((m.start(), m.end(), k))
+                at = m.end()
+    return spans
+
+
+def _line_end_columns(text: str, gaz: _Gazetteer) -> list[tuple[int, int, int]]:
+    """The last words of lines that end in a place name, in a block where at least 3 lines end
+    in a bare one after another capitalised word and half of all lines end in a place: a table
+    read line by line, whose last column holds places ("1 Imants Aizkalns Liepāja", "2 Ilze
+    Ozola Ādažu novads"). Each block's column number is negative, apart from the table
+    columns' 0, 1, …"""
+    spec = _rules()["lists"]
+    spans: list[tuple[int, int, int]] = []
+    offset = 0
+    for block in re.split(r"(\n[ \t]*\n)", text):
+        ends, rows, lines, pos = [], 0, 0, offset
+        for line in block.split("\n"):
+            words = [w.group() for w in _TOKEN.finditer(line)]
+            if len(words) >= 2:
+                lines += 1
+                before, last = words[-2:]
+                if any(_fold(last) in h.singular for h in gaz.heads) and gaz.novads_modifiers.get(before):
+                    ends.append((pos + line.rindex(before), pos + len(line)))
+                elif last[0].isupper() and gaz.places.get(last):
+                    start = line.rindex(last)
+                    ends.append((pos + start, pos + start + len(last)))
+                    rows += before.istitle() and not gaz.places.get(before)
+            pos += len(line) + 1
+        if rows >= spec["column_min_lines"] and len(ends) * 2 >= lines:
+            spans.extend((a, b, -1 - offset) for a, b in ends)
+        offset += len(block)
+    return spans
+
+
+def place_columns(table: Table) -> list[list[Cell]]:
+    """The body cells of each column whose cells are mostly places: a "Pašvaldība" or
+    "Klubs/Pašvaldība" column of a member list."""
+    spec = _rules()["lists"]
+    gaz = _gazetteer()
+    header = set(table.header_rows())
+    out = []
+    for col in range(table.n_cols):
+        cells = [c for c in table.cells if c.col == col and c.row not in header and c.text.strip()]
+        places = [c for c in cells if _Matcher(c.text, gaz, [(0, len(c.text))]).candidates()]
+        if len(places) >= spec["column_min_lines"] and len(places) >= spec["column_share"] * len(cells):
+            out.append(cells)
+    return out
 
 
 def list_count_warnings(text: str, mentions: list[MunicipalityMention]) -> list[str]:

@@ -14,7 +14,7 @@ from . import __version__
 from .document import Document
 from .textnorm import printable
 
-SCHEMA_VERSION = "1.2"  # 1.1: the words dataset, pages.rotation; 1.2: the sources dataset
+SCHEMA_VERSION = "1.2"  # 1.1: the words dataset, pages.rotation; 1.2: the sources dataset, municipalities.atvk
 
 _str = pa.string()
 _i32 = pa.int32()
@@ -109,6 +109,7 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("status", _str),
             ("successor", _str),
             ("list_id", _str),
+            ("atvk", _str),
         ]
     ),
     "repairs": pa.schema(
@@ -225,7 +226,8 @@ def to_rows(doc: Document, ingested_at: dt.datetime | None = None) -> dict[str, 
     ]
     rows["municipalities"] = [
         {"doc_id": d, "page_no": m.page_no, "text": m.text, "name": m.name, "code": m.code,
-         "kind": m.kind, "status": m.status, "successor": m.successor, "list_id": m.list_id}
+         "kind": m.kind, "status": m.status, "successor": m.successor, "list_id": m.list_id,
+         "atvk": m.atvk}
         for m in doc.municipalities
     ]
     return rows

@@ -14,11 +14,13 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib.resources import files
 
-from .document import Table, Target
+from .dates import find_dates
+from .document import DateMention, Table, Target
+from .municipalities import find_municipalities
 from .textnorm import fold, match_key
 
 YEAR = re.compile(r"(?<!\d)(20\d\d|2100)(?!\d)")
@@ -27,6 +29,9 @@ FOOTNOTE = re.compile(r"[\s¹²³⁴⁵⁶⁷⁸⁹⁰*]+$")
 # a sentence ends at . ! ? before a capital, a quote or the end; "2027. gada" does not end one
 SENTENCE_END = re.compile(r"[.!?](?=\s+[\"„“(]?[A-ZĀČĒĢĪĶĻŅŠŪŽ]|\s*$)|\n\s*\n")
 MAX_INDICATOR = 120
+# a calendar's cells: a time or a day and month, alone or as a span
+CLOCK = re.compile(r"\d{1,2}[.:]\d{2}\.?(?:\s*[-–—]\s*\d{1,2}[.:]\d{2}\.?)?|\d{1,2}\.?\s*[-–—]\s*\d{1,2}\.\d{1,2}\.?")
+DATED_SHARE, VALUED_SHARE = 0.2, 0.5
 OBJECT_WORDS = 6  # words a "…" in a prose phrase may stand for
 
 
@@ -42,6 +47,10 @@ class _Vocabulary:
     years: tuple[re.Pattern, ...]
     lead: re.Pattern
     trail: re.Pattern
+    measures: tuple[str, ...]
+    not_after: tuple[re.Pattern, ...]  # a number followed by these is no value ("25 (divdesmit piecu)")
+    not_before: tuple[re.Pattern, ...]
+    value_words: re.Pattern  # a year-column cell that is a value without a number: "1x", "x", "n/d"
 
 
 def _key(text: str) -> str:
@@ -77,6 +86,8 @@ def _vocabulary() -> _Vocabulary:
         if after:
             pattern += rf"(?P<object>(?:\s+[^\s\d]+){{0,{OBJECT_WORDS}}}?)\s+" + _words(after)
         prose.append((re.compile(rf"(?<![^\W\d_])(?:{pattern})\s+(?=[-–−+]?\d)"), op))
+    for symbol in data["prose_symbols"]:  # not in a row of values read as a line: "62% ≥ 65%"
+        prose.append((re.compile(rf"(?<![\d%])(?<![\d%] ){re.escape(symbol)}\s*(?=\d)"), operators[_key(symbol)]))
     return _Vocabulary(
         operators=operators,
         units=units,
@@ -88,6 +99,10 @@ def _vocabulary() -> _Vocabulary:
         years=tuple(re.compile(p) for p in data["years"]),
         lead=re.compile(rf"^(?:[\s,;:–-]|\b(?:{_alt(_key(w) for w in data['lead'])})\b|{year_phrase})+"),
         trail=re.compile(rf"(?:[\s,;:–-]|\b(?:{_alt(_key(w) for w in data['trail'])})\b|{year_phrase})+$"),
+        measures=tuple(data["measures"]),
+        not_after=tuple(re.compile(p) for p in data["not_a_value_after"]),
+        not_before=tuple(re.compile(p) for p in data["not_a_value_before"]),
+        value_words=re.compile(rf"(?:\d+\s*x|{_alt(_key(w) for w in data['value_words'])})"),
     )
 
 
@@ -133,6 +148,8 @@ def targets_from_table(table: Table) -> list[Target]:
     named = [c for c in text_cols if any(h in _key(labels[c]) for h in v.indicator_headers)]
     indicator_col = named[0] if named else max(
         text_cols, key=lambda c: sum(ch.isalpha() for r in body for ch in grid[r][c]))
+    if not _holds_values([grid[r][c].strip() for r in body for c in years if grid[r][c].strip()]):
+        return []
     baseline = {c for c in years if v.baseline.search(_key(labels[c]))}
     page_of = {(cell.row, cell.col): cell.page_no for cell in table.cells}
     out = []
@@ -152,15 +169,36 @@ def targets_from_table(table: Table) -> list[Target]:
     return out
 
 
+def _holds_values(cells: list[str]) -> bool:
+    """The year columns hold KPI values, not a calendar's days and times ("15.10.", "14:30",
+    "18.-19.06."): most cells read as a value or a value word (x, bāze), few as a date."""
+    if not cells:
+        return False
+    v = _vocabulary()
+    dated = sum(bool(CLOCK.fullmatch(c) or find_dates(c, 2000)) for c in cells)
+    valued = sum(parse_value(c)[1] is not None or bool(v.baseline.fullmatch(_key(c)))
+                 or bool(v.value_words.fullmatch(_key(c))) for c in cells)
+    return dated <= DATED_SHARE * len(cells) and valued >= VALUED_SHARE * len(cells)
+
+
 # --- prose ------------------------------------------------------------------------------------
 
 
-def targets_from_text(text: str, year_hint: int | None = None) -> list[Target]:
-    """Targets stated in prose; the year is the nearest "2027. gadā" / "līdz 2027. gadam" in
-    the same sentence, else ``year_hint``; the indicator is the clause before the phrase."""
+def targets_from_text(text: str, year_hint: int | None = None,
+                      dates: Sequence[DateMention] | None = None) -> list[Target]:
+    """Targets stated in prose: a phrase or sign ("vismaz", "ne mazāk kā", "≥") before a value.
+
+    Precision first: a sentence is a target only with a year of its own ("2027. gadā",
+    "līdz 2027. gadam"), or, without one, when its value has a unit or its indicator names a
+    measured quantity ("īpatsvars", "skaits"), the year then being ``year_hint``. A rule's
+    quorum ("vismaz 25 (divdesmit piecu) iedzīvotāju", "vismaz 1 no locekļiem"), a date
+    ("18.-19.06.2022") or a postcode is no value. The indicator is the phrase's object, else the
+    clause before the phrase without its dates, places, connectives and verbs, else the words
+    after the value. ``dates`` are the text's dates, if found already."""
     v = _vocabulary()
     key = match_key(text)
     bounds = [0] + [m.end() for m in SENTENCE_END.finditer(text)] + [len(text)]
+    taken = [(d.char_start, d.char_end) for d in (find_dates(text, year_hint) if dates is None else dates)]
     out = []
     for start, end in zip(bounds, bounds[1:]):
         sentence = key[start:end]
@@ -170,15 +208,39 @@ def targets_from_text(text: str, year_hint: int | None = None) -> list[Target]:
             value = v.value.match(_key(text[start + m.end():end]))
             if value is None or _ordinal(text, start + m.end() + value.end()):
                 continue
-            stop = m.end() + value.end()
-            year = _nearest_year(years, m.start(), year_hint)
-            indicator = _indicator(text[start:end], sentence, clause_start, m, stop)
-            clause_start = stop
+            at, stop = start + m.end(), m.end() + value.end()
+            if _not_a_value(text, at, start + stop, taken):
+                continue
             unit = v.units[value.group("unit")] if value.group("unit") else None
-            out.append(Target(indicator=indicator, year=year, operator=op,
-                              value=_number(value.group("sign"), value.group("num")), unit=unit,
-                              is_baseline=False, text=text[start + m.start():start + stop]))
+            indicator = _indicator(text[start:end], sentence, clause_start, m, stop,
+                                   _names(text[start:end], year_hint))
+            clause_start = stop
+            if not years and (not m.group(0)[0].isalpha() or not (year_hint and (unit or _measured(indicator)))):
+                continue  # a sign counts only beside a year of its own: "2027. gadā ≥ 10%"
+            out.append(Target(indicator=indicator, year=_nearest_year(years, m.start(), year_hint),
+                              operator=op, value=_number(value.group("sign"), value.group("num")),
+                              unit=unit, is_baseline=False, text=text[start + m.start():start + stop]))
     return out
+
+
+def _not_a_value(text: str, at: int, stop: int, dates: list[tuple[int, int]]) -> bool:
+    """The number at ``at`` is part of a date, a postcode, a quorum ("25 (divdesmit piecu)")."""
+    v = _vocabulary()
+    return (any(a <= at < b for a, b in dates)
+            or any(p.search(text[max(0, at - 6):at]) for p in v.not_before)
+            or any(p.match(text[stop:stop + 40]) for p in v.not_after))
+
+
+def _measured(indicator: str) -> bool:
+    """The indicator names a measured quantity: "Smēķējošo pusaudžu īpatsvars"."""
+    stems = _vocabulary().measures
+    return any(w.startswith(stems) for w in re.findall(r"[a-z]+", match_key(indicator)))
+
+
+def _names(sentence: str, year_hint: int | None) -> list[tuple[int, int]]:
+    """Spans of the sentence's dates and places, which are no part of an indicator."""
+    return ([(d.char_start, d.char_end) for d in find_dates(sentence, year_hint)]
+            + [(p.char_start, p.char_end) for p in find_municipalities(sentence)])
 
 
 def _nearest_year(years: list[tuple[int, int, int]], at: int, hint: int | None) -> int | None:
@@ -203,18 +265,17 @@ def _ordinal(text: str, at: int) -> bool:
     return bool(m) and (m.group(1).islower() or m.group(1).isdigit())
 
 
-def _indicator(original: str, sentence: str, clause_start: int, m: re.Match, stop: int) -> str:
+def _indicator(original: str, sentence: str, clause_start: int, m: re.Match, stop: int,
+               names: list[tuple[int, int]] = ()) -> str:
     """The subject of a prose target: the phrase's object ("samazināt <smēķētāju īpatsvaru>
-    līdz"), else the clause before the phrase without connectives, years and verbs, else the
+    līdz"), else the clause before the phrase without connectives, years, verbs, dates and
+    places (of its pieces between those, the one naming a measure, else the longest), else the
     words after the value ("sasniegt 80% <aptveri>"), else the whole sentence."""
     v = _vocabulary()
     if "object" in m.groupdict() and m.group("object"):
         a, b = m.span("object")
     else:
-        a, b = clause_start, m.start()
-        b = a + len(v.trail.sub("", sentence[a:b]))
-        lead = v.lead.match(sentence[a:b])
-        a += lead.end() if lead else 0
+        a, b = _subject(sentence, clause_start, m.start(), names)
         if a >= b:
             after = re.match(r"[^,;:.!?]*", sentence[stop:])
             a, b = stop, stop + (after.end() if after else 0)
@@ -222,3 +283,21 @@ def _indicator(original: str, sentence: str, clause_start: int, m: re.Match, sto
     if len(phrase) > MAX_INDICATOR:
         phrase = phrase[-MAX_INDICATOR:].split(" ", 1)[-1]
     return phrase
+
+
+def _subject(sentence: str, a: int, b: int, names: list[tuple[int, int]]) -> tuple[int, int]:
+    """The span of the clause ``sentence[a:b]`` that names what is measured."""
+    v = _vocabulary()
+    cuts = sorted({a, b} | {x for s, e in names for x in (s, e) if a < x < b})
+    pieces = []
+    for s, e in zip(cuts, cuts[1:]):
+        if any(ns <= s and e <= ne for ns, ne in names):
+            continue
+        e = s + len(v.trail.sub("", sentence[s:e]))
+        lead = v.lead.match(sentence[s:e])
+        s += lead.end() if lead else 0
+        if s < e:
+            pieces.append((s, e))
+    if not pieces:
+        return b, b
+    return max(pieces, key=lambda p: (_measured(sentence[p[0]:p[1]]), p[1] - p[0]))

@@ -5,6 +5,7 @@ plan_text 14/14 targets, precision 1.00 / recall 1.00; kpi_multipage 200/200, 1.
 """
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -50,10 +51,8 @@ def test_words_and_frequencies_are_not_numbers(cell: str) -> None:
 
 @pytest.mark.parametrize("text, expected", [
     ("Līdz 2027. gadam vismaz 60% pašvaldību izveidos veselības profilu.", ("≥", 60.0, "%", 2027)),
-    ("Apmācīti tiks ne mazāk kā 12 koordinatori.", ("≥", 12.0, None, 2023)),
     ("Katrā reģionā darbosies ne mazāk par 12 dalībniekiem 2025. gadā.", ("≥", 12.0, None, 2025)),
     ("Smēķējošo pusaudžu īpatsvars nedrīkst pārsniegt 22%.", ("≤", 22.0, "%", 2023)),
-    ("Grupā būs ne vairāk kā 5 dalībnieki.", ("≤", 5.0, None, 2023)),
     ("Mērķis ir samazināt smēķētāju īpatsvaru līdz 15% 2028. gadā.", ("≤", 15.0, "%", 2028)),
     ("Rādītājs 2026. gadā samazināsies līdz 15 %.", ("≤", 15.0, "%", 2026)),
     ("Līdz 2027. gadam sasniegt 80% vakcinācijas aptveri.", ("≥", 80.0, "%", 2027)),
@@ -76,9 +75,9 @@ def test_prose_indicator_is_the_subject_phrase() -> None:
         ("Pašvaldību īpatsvars, kurās izveidoti veselības maršruti", 2026, "≥", 60.0, "vismaz 60%"),
         ("smēķējošo pusaudžu īpatsvars", 2026, "≤", 22.0, "nedrīkst pārsniegt 22%"),
     ]
-    [reduce] = targets_from_text("Mērķis ir samazināt smēķētāju īpatsvaru līdz 15%.")
+    [reduce] = targets_from_text("Mērķis ir samazināt smēķētāju īpatsvaru līdz 15%.", year_hint=2023)
     assert reduce.indicator == "smēķētāju īpatsvaru"
-    [long] = targets_from_text("Iedzīvotāju " * 30 + "īpatsvars sasniegs 70%.")
+    [long] = targets_from_text("Iedzīvotāju " * 30 + "īpatsvars sasniegs 70%.", year_hint=2023)
     assert len(long.indicator) <= 120 and long.indicator.endswith("īpatsvars")
 
 
@@ -151,3 +150,38 @@ def test_targets_against_gold(fixture_pdf: Path, stem: str) -> None:
                                          [tuple(getattr(t, k) for k in KEYS) for t in found])
     print(f"{stem}: {len(found)} targets, precision {precision:.3f}, recall {recall:.3f}")
     assert precision >= 0.9 and recall >= 0.9
+
+
+# --- precision first (issue 12) ------------------------------------------------------------------
+
+PROSE = json.loads((Path(__file__).parent / "cases" / "targets_prose.json").read_text("utf-8"))["cases"]
+
+
+def _prose_keys(text: str) -> list[list]:
+    return [[t.indicator, t.year, t.operator, t.value, t.unit] for t in targets_from_text(text, year_hint=2025)]
+
+
+@pytest.mark.parametrize("case", PROSE, ids=[c["text"][:40] for c in PROSE])
+def test_prose_case(case: dict) -> None:
+    assert _prose_keys(case["text"]) == case["targets"]
+
+
+def test_prose_precision_recall() -> None:
+    gold = [(n, tuple(t)) for n, c in enumerate(PROSE) for t in c["targets"]]
+    got = [(n, tuple(t)) for n, c in enumerate(PROSE) for t in _prose_keys(c["text"])]
+    precision, recall = precision_recall(gold, got)
+    print(f"prose targets over {len(PROSE)} cases: P={precision:.3f} R={recall:.3f}")
+    assert precision == 1.0 and recall >= 0.9
+
+
+def test_a_calendar_table_has_no_targets() -> None:
+    """Year columns holding event days and times are a calendar, not a KPI table."""
+    table = _table([["Pasākums", "2024", "2025"], ["Sporta diena", "15.10.", "14.10."],
+                    ["Konsultācijas", "14:30", "14:30-15:10"], ["Sacensības", "18.-19.06.", "10.-11.09."]])
+    assert targets_from_table(table) == []
+
+
+def test_a_kpi_table_still_has_targets() -> None:
+    table = _table([["Rādītājs", "2025", "2026"], ["Apmierinātība", "≥ 70%", "≥ 75%"], ["Mainība", "x", "1x"]])
+    assert [(t.year, t.value) for t in targets_from_table(table)] == [
+        (2025, 70.0), (2026, 75.0), (2025, None), (2026, None)]
