@@ -23,7 +23,7 @@ import pikepdf
 
 from pipeline.document import Page
 from pipeline.source import Limits, open_pdf, read_page
-from pipeline.table import find_tables, stitch
+from pipeline.tables import find_tables, stitch
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 

@@ -6,6 +6,7 @@ on boxes straightened by the page's skew while keeping the original word for the
 from __future__ import annotations
 
 import statistics
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -55,3 +56,66 @@ class Box:
         dx, dy = slope * self.cy, -slope * (self.x0 + self.x1) / 2
         self.x0, self.x1, self.top, self.bottom = self.x0 + dx, self.x1 + dx, self.top + dy, self.bottom + dy
         return self
+
+
+Interval = tuple[float, float]
+
+
+def chain_lines(boxes: list[Box], tolerance: float) -> list[list[Box]]:
+    """Visual lines: each box is linked to its nearest right neighbour whose centre is within
+    ``tolerance`` points; following the links gives lines that bend with a skewed scan.
+
+    Boxes are bucketed by centre height, so each lookup scans a few short sorted lists.
+    """
+    buckets: dict[int, list[Box]] = {}
+    for b in boxes:
+        buckets.setdefault(int(b.cy // tolerance), []).append(b)
+    for bucket in buckets.values():
+        bucket.sort(key=lambda b: b.x0)
+    starts = {k: [b.x0 for b in v] for k, v in buckets.items()}
+    incoming: dict[int, tuple[float, Box, Box]] = {}  # id(right) -> (cost, left, right)
+    for b in boxes:
+        cy = b.cy
+        best: tuple[float, Box] | None = None
+        for k in (int(cy // tolerance) - 1, int(cy // tolerance), int(cy // tolerance) + 1):
+            bucket = buckets.get(k, [])
+            for other in bucket[bisect_left(starts.get(k, []), b.x1 - tolerance):]:
+                if best is not None and other.x0 - b.x1 > best[0]:
+                    break
+                if other is not b and other.x0 > b.x0 and abs(other.cy - cy) <= tolerance:
+                    cost = other.x0 - b.x1 + 4 * abs(other.cy - cy)
+                    if best is None or cost < best[0]:
+                        best = (cost, other)
+        if best is not None:
+            cost, right = best
+            if id(right) not in incoming or cost < incoming[id(right)][0]:
+                incoming[id(right)] = (cost, b, right)
+    successor = {id(left): right for _, left, right in incoming.values()}
+    chains = []
+    for b in boxes:
+        if id(b) in incoming:
+            continue
+        chain = [b]
+        while id(chain[-1]) in successor:
+            chain.append(successor[id(chain[-1])])
+        chains.append(chain)
+    return chains
+
+
+def intersect(a: list[Interval], b: list[Interval], min_width: float) -> list[Interval]:
+    """Pieces of at least ``min_width`` free in both sorted interval lists (two pointers)."""
+    out, i, j = [], 0, 0
+    while i < len(a) and j < len(b):
+        lo, hi = max(a[i][0], b[j][0]), min(a[i][1], b[j][1])
+        if hi - lo >= min_width:
+            out.append((lo, hi))
+        if a[i][1] < b[j][1]:
+            i += 1
+        else:
+            j += 1
+    return out
+
+
+def inner(free: list[Interval], x0: float, x1: float) -> list[Interval]:
+    """The free intervals strictly between ``x0`` and ``x1`` (a block's ink): column gaps."""
+    return [iv for iv in free if iv[0] > x0 and iv[1] < x1]

@@ -19,7 +19,7 @@ from reportlab.pdfgen.canvas import Canvas
 from conftest import gold
 from pagebuild import ocr_pages, text_pages
 from pipeline.document import Cell, Line, Page, Table, Word
-from pipeline.table import find_tables, stitch
+from pipeline.tables import find_tables, stitch
 from bench.scoring import cell_accuracy
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"

@@ -1,0 +1,152 @@
+"""Unruled tables (and every table on a scan): columns from word alignment.
+
+A table is a run of lines that share column gaps - x-intervals of at least ``column_gap`` word
+heights that no word of those lines crosses. A word space is ~0.3 of a word height, so prose,
+bullet lists and title blocks do not produce such gaps over several lines; what still looks
+tabular (a bullet column, two columns of running text) is rejected by ``classify.is_table``.
+"""
+from __future__ import annotations
+
+import math
+
+from ..document import Page, Table
+from ..geometry import Interval, inner, intersect
+from .classify import is_label, is_table
+from .grid import Anchor, grid_table
+from .lines import TLine, cell_text, line_cells
+from .settings import TableSettings
+
+
+def unruled_tables(page: Page, lines: list[TLine], height: float, s: TableSettings) -> list[Table]:
+    """Runs of lines sharing at least one column gap, each checked and turned into a table."""
+    gap = s.column_gap * height
+    blocks: list[list[TLine]] = []
+    block: list[TLine] = []
+    free: list[Interval] = []
+    x0 = x1 = 0.0
+    for line in lines:
+        if block:
+            shared = intersect(free, line.free, gap)
+            left, right = min(x0, line.x0), max(x1, line.x1)
+            if line.top - block[-1].bottom <= s.block_gap * height and inner(shared, left, right):
+                block.append(line)
+                free, x0, x1 = shared, left, right
+                continue
+            blocks.append(block)
+            block = []
+        if len(line.chunks) >= s.min_cols:
+            block, free, x0, x1 = [line], line.free, line.x0, line.x1
+    if block:
+        blocks.append(block)
+    method = "ocr" if page.method == "ocr" else "unruled"
+    return [t for t in (block_table(page, b, height, method, s) for b in blocks) if t is not None]
+
+
+def block_table(page: Page, block: list[TLine], height: float, method: str, s: TableSettings) -> Table | None:
+    """A table from a run of aligned lines, or None when it is too small or not a table."""
+    gaps = column_gaps(block, height, s)
+    # a lone line set apart under the last row that starts in the first column is a caption or
+    # the next paragraph; one in a later column is a row whose other cells are empty
+    while len(block) > s.min_rows and len(block[-1].chunks) == 1 and (not gaps or block[-1].x0 < gaps[0][0]) \
+            and block[-1].middle - block[-2].middle > s.row_pitch * height:
+        block = block[:-1]
+        gaps = column_gaps(block, height, s)
+    if len(gaps) + 1 < s.min_cols:
+        return None
+    bounds = [min(line.x0 for line in block)] + [(a + b) / 2 for a, b in gaps] + [max(line.x1 for line in block)]
+    rows = table_rows(block, bounds[1:-1], height, s)
+    if len(rows) < s.min_rows:
+        return None
+    widen_parents(rows, bounds)
+    anchors = [a for row in rows for a in row.values()]
+    if not is_table(anchors, block, bounds):
+        return None
+    words = [b.word for line in block for b in line.boxes]
+    bbox = (min(w.x0 for w in words), min(w.top for w in words), max(w.x1 for w in words),
+            max(w.bottom for w in words))
+    return grid_table(page, anchors, len(rows), len(bounds) - 1, method, bbox, bounds, s)
+
+
+def column_gaps(block: list[TLine], height: float, s: TableSettings) -> list[Interval]:
+    """Column gaps of a block: free in every line, or in every line below a header line whose
+    cells span several columns ("Mērķa vērtības" over "2025 2026 2027"), whichever gives more."""
+    gap = s.column_gap * height
+    best: list[Interval] = []
+    for skip in range(0, min(s.max_header_rows, len(block) - s.min_rows + 1)):
+        free = [(-math.inf, math.inf)]
+        for line in block[skip:]:
+            free = intersect(free, line.free, gap)
+        found = inner(free, min(line.x0 for line in block), max(line.x1 for line in block))
+        if len(found) > len(best):
+            best = found
+    return best
+
+
+def table_rows(block: list[TLine], cuts: list[float], height: float, s: TableSettings) -> list[dict[int, Anchor]]:
+    """Lines into rows of anchors (column -> cell); a wrapped line continues the row above.
+
+    A line continues the current row when it is set tight under the previous line (a wrapped
+    line, not the spacing between rows), only has text in columns the row already uses, does
+    not split a spanning cell, and does not start a new entry in the first column (capital
+    letter or digit). Otherwise it starts a row.
+    """
+    rows: list[dict[int, Anchor]] = []
+    prev: TLine | None = None
+    for line in block:
+        cells = line_cells(line, cuts)
+        row = rows[-1] if rows else None
+        if row is None or prev is None or not _continues_row(line, prev, cells, row, height, s):
+            row = {}
+            for (c0, c1), boxes in cells.items():
+                row[c0] = Anchor(len(rows), c0, 1, c1 - c0 + 1, list(boxes))
+            rows.append(row)
+        else:
+            for (c0, _), boxes in cells.items():
+                covering(row, c0).boxes.extend(boxes)
+        prev = line
+    return rows
+
+
+def widen_parents(rows: list[dict[int, Anchor]], bounds: list[float]) -> None:
+    """Spread a parent header label over the columns of its children.
+
+    Without rulings a merged header ("Mērķa vērtības" centred over "2024 2025 2026") is a label
+    narrower than its span. When the row under the first row holds labels only and leaves a
+    column of the first row empty below it (a label standing over two header rows, as "Rādītājs"
+    does), every empty column of the first row that has a label below goes to the nearest label
+    of the first row, as long as that keeps the label's columns contiguous.
+    """
+    top, below = rows[0], rows[1]
+    if len(below) < 2 or all(c in below for c in top) \
+            or not all(is_label(cell_text(a.boxes)) for a in below.values()):
+        return
+    for col in sorted(below):
+        if any(a.col <= col < a.col + a.cspan for a in top.values()):
+            continue
+        centre = (bounds[col] + bounds[col + 1]) / 2
+        parent = min(top.values(), key=lambda a: max(a.boxes[0].x0 - centre, centre - max(b.x1 for b in a.boxes), 0.0))
+        first, last = min(parent.col, col), max(parent.col + parent.cspan - 1, col)
+        if any(other is not parent and first <= other.col <= last for other in top.values()):
+            continue
+        del top[parent.col]
+        parent.col, parent.cspan = first, last - first + 1
+        top[first] = parent
+
+
+def covering(row: dict[int, Anchor], col: int) -> Anchor:
+    """The anchor of ``row`` whose span covers column ``col``."""
+    return next(a for a in row.values() if a.col <= col < a.col + a.cspan)
+
+
+def _continues_row(line: TLine, prev: TLine, cells: dict[tuple[int, int], list], row: dict[int, Anchor],
+                   height: float, s: TableSettings) -> bool:
+    if line.middle - prev.middle > s.row_pitch * height:
+        return False
+    used = {c for a in row.values() for c in range(a.col, a.col + a.cspan)}
+    if any(c not in used for span in cells for c in range(span[0], span[1] + 1)):
+        return False
+    owners = [id(covering(row, c0)) for c0, _ in cells]
+    if len(owners) != len(set(owners)) or any(c1 > c0 and covering(row, c0).cspan == 1 for c0, c1 in cells):
+        return False  # two cells under one spanning cell, or a span over separate cells: a new row
+    first = cells.get((0, 0))
+    return not (first and (first[0].word.text[:1].isupper() or first[0].word.text[:1].isdigit()))

@@ -1,0 +1,82 @@
+"""Is it a table, and which of its rows are headers: decisions from content, not geometry."""
+from __future__ import annotations
+
+import re
+import statistics
+from typing import TYPE_CHECKING
+
+from ..geometry import Box
+from .lines import TLine, cell_text, line_cells
+from .settings import TableSettings
+
+if TYPE_CHECKING:
+    from .grid import Anchor
+
+YEAR = re.compile(r"(?<!\d)(?:20\d\d|2100)(?!\d)")
+DIGIT = re.compile(r"\d")
+LIST_MARKER = re.compile(r"^(?:[•◦▪▫■□●○◆◇►▸‣⁃∙·*–—-]|\(?(?:\d{1,3}|[a-zA-Z]|[ivxIVX]{1,4})[.)])$")
+
+
+def is_table(anchors: list[Anchor], block: list[TLine], bounds: list[float]) -> bool:
+    """False for aligned text that is not a table: a bullet or numbered list (a first column of
+    markers only), or columns of running text (most lines of every column are long and fill it)."""
+    n_cols = len(bounds) - 1
+    first = [cell_text(a.boxes) for a in anchors if a.col == 0]
+    if n_cols == 2 and first and all(LIST_MARKER.match(t) for t in first):
+        return False
+    pieces: list[list[list[Box]]] = [[] for _ in range(n_cols)]
+    for line in block:
+        for (c0, c1), boxes in line_cells(line, bounds[1:-1]).items():
+            if c0 == c1:
+                pieces[c0].append(boxes)
+    prose = 0
+    for column in pieces:
+        if column:
+            width = max(b.x1 for p in column for b in p) - min(p[0].x0 for p in column)
+            full = sum(1 for p in column if len(p) >= 4 and p[-1].x1 - p[0].x0 >= 0.75 * width)
+            prose += full >= 0.6 * len(column)
+    return prose < n_cols
+
+
+def is_label(text: str) -> bool:
+    """A column label: words and years, no other numbers ("Bāzes vērtība (2024)", "2025", "Nr.")."""
+    rest = YEAR.sub("", text)
+    return bool(text.strip()) and not DIGIT.search(rest) and (rest != text or any(ch.isalpha() for ch in rest))
+
+
+def header_count(anchors: list[Anchor], n_rows: int, n_cols: int, s: TableSettings) -> int:
+    """How many leading rows are header rows.
+
+    Row 0 is a header when it holds labels (words, years) over a body that has values (numbers,
+    dates), or - in an all-text table - short capitalised labels over longer body cells. A
+    further row is a header while it holds labels and a header cell above spans over it (a
+    merged parent, or a cell running down into it).
+    """
+    rows: list[list[Anchor]] = [[] for _ in range(n_rows)]
+    for a in anchors:
+        rows[a.row].append(a)
+    if n_rows < 2 or not _heads(rows[0], rows[1:], n_cols, s):
+        return 0
+    n = 1
+    while n < min(s.max_header_rows, n_rows - 1) and all(is_label(a.text) for a in rows[n] if a.text) \
+            and any(a.row + a.rspan > n or (a.cspan > 1 and a.row + a.rspan == n) for r in rows[:n] for a in r):
+        n += 1
+    return n
+
+
+def _heads(first: list[Anchor], body: list[list[Anchor]], n_cols: int, s: TableSettings) -> bool:
+    labels = [a for a in first if a.text]
+    if not labels or not all(is_label(a.text) for a in labels):
+        return False
+    if sum(a.cspan for a in labels) * 2 < n_cols:
+        return False
+    body_cells = [a for row in body for a in row if a.text]
+    if any(not is_label(a.text) for a in body_cells):
+        return True
+    if not all(len(a.text.split()) <= s.header_words and a.text[0].isupper() for a in labels):
+        return False
+    for head in labels:
+        below = [len(a.text.split()) for a in body_cells if a.col == head.col]
+        if below and statistics.fmean(below) > len(head.text.split()):
+            return True
+    return False
