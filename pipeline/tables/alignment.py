@@ -8,6 +8,7 @@ tabular (a bullet column, two columns of running text) is rejected by ``classify
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 
 from ..document import Page, Table
 from ..geometry import Interval, inner, intersect
@@ -19,42 +20,66 @@ from .settings import TableSettings
 
 def unruled_tables(page: Page, lines: list[TLine], height: float, s: TableSettings) -> list[Table]:
     """Runs of lines sharing at least one column gap, each checked and turned into a table."""
+    method = "ocr" if page.method == "ocr" else "unruled"
+    found = (block_table(page, b, height, method, s) for b in line_blocks(lines, height, s))
+    return [t for t in found if t is not None]
+
+
+def line_blocks(lines: list[TLine], height: float, s: TableSettings) -> list[list[TLine]]:
+    """Runs of consecutive lines, close together, that share at least one inner column gap.
+
+    Up to ``s.spanning_lines`` lines in a row that cross every gap (a section row, a note
+    between rows) are held back and join the run only when a line after them shares its gaps
+    again; otherwise the run ends before them and they are read afresh.
+    """
     gap = s.column_gap * height
     blocks: list[list[TLine]] = []
     block: list[TLine] = []
+    held: list[TLine] = []
     free: list[Interval] = []
     x0 = x1 = 0.0
-    for line in lines:
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        i += 1
         if block:
+            near = line.top - (held or block)[-1].bottom <= s.block_gap * height
             shared = intersect(free, line.free, gap)
             left, right = min(x0, line.x0), max(x1, line.x1)
-            if line.top - block[-1].bottom <= s.block_gap * height and inner(shared, left, right):
-                block.append(line)
+            if near and inner(shared, left, right):
+                block += held + [line]
+                held = []
                 free, x0, x1 = shared, left, right
+                continue
+            if near and len(held) < s.spanning_lines:
+                held.append(line)
                 continue
             blocks.append(block)
             block = []
+            i -= len(held) + 1  # read the held lines and this one again as a possible start
+            held = []
+            continue
         if len(line.chunks) >= s.min_cols:
             block, free, x0, x1 = [line], line.free, line.x0, line.x1
     if block:
         blocks.append(block)
-    method = "ocr" if page.method == "ocr" else "unruled"
-    return [t for t in (block_table(page, b, height, method, s) for b in blocks) if t is not None]
+    return blocks
 
 
 def block_table(page: Page, block: list[TLine], height: float, method: str, s: TableSettings) -> Table | None:
-    """A table from a run of aligned lines, or None when it is too small or not a table."""
+    """A table from a run of aligned lines, or None when it is too small or not a table.
+
+    Horizontal rules drawn across the block (a rule under the header, between row groups) end
+    a row wherever they are, so rules and alignment are read together.
+    """
     gaps = column_gaps(block, height, s)
-    # a lone line set apart under the last row that starts in the first column is a caption or
-    # the next paragraph; one in a later column is a row whose other cells are empty
-    while len(block) > s.min_rows and len(block[-1].chunks) == 1 and (not gaps or block[-1].x0 < gaps[0][0]) \
-            and block[-1].middle - block[-2].middle > s.row_pitch * height:
-        block = block[:-1]
-        gaps = column_gaps(block, height, s)
+    block = trim(block, gaps, height, s)
+    gaps = column_gaps(block, height, s)
     if len(gaps) + 1 < s.min_cols:
         return None
     bounds = [min(line.x0 for line in block)] + [(a + b) / 2 for a, b in gaps] + [max(line.x1 for line in block)]
-    rows = table_rows(block, bounds[1:-1], height, s)
+    rules = rule_heights(page, bounds[0], bounds[-1])
+    rows = table_rows(block, bounds[1:-1], height, s, rules)
     if len(rows) < s.min_rows:
         return None
     widen_parents(rows, bounds)
@@ -67,35 +92,66 @@ def block_table(page: Page, block: list[TLine], height: float, method: str, s: T
     return grid_table(page, anchors, len(rows), len(bounds) - 1, method, bbox, bounds, s)
 
 
+def trim(block: list[TLine], gaps: list[Interval], height: float, s: TableSettings) -> list[TLine]:
+    """The block without what sits above or below the table: a caption or title over it, a
+    source line, footnote or the next paragraph under it. Such a line is one piece of text
+    that crosses a column gap (or, below, a lone line in the first column set apart)."""
+    def crosses(line: TLine) -> bool:
+        return len(line.chunks) == 1 and any(line.x0 < a and line.x1 > b for a, b in gaps)
+
+    lo, hi = 0, len(block)
+    while hi - lo > s.min_rows and crosses(block[lo]):
+        lo += 1
+    while hi - lo > s.min_rows and (crosses(block[hi - 1]) or (
+            len(block[hi - 1].chunks) == 1 and (not gaps or block[hi - 1].x0 < gaps[0][0])
+            and block[hi - 1].middle - block[hi - 2].middle > s.row_pitch * height)):
+        hi -= 1
+    return block[lo:hi]
+
+
 def column_gaps(block: list[TLine], height: float, s: TableSettings) -> list[Interval]:
-    """Column gaps of a block: free in every line, or in every line below a header line whose
-    cells span several columns ("Mērķa vērtības" over "2025 2026 2027"), whichever gives more."""
+    """Column gaps of a block: free in every line that has cells in several columns, or in every
+    such line below a header line whose cells span several columns ("Mērķa vērtības" over
+    "2025 2026 2027"), whichever gives more. Lines of one piece (a caption, a section row, a
+    source line) are left out: one of them would wipe out every gap it crosses."""
     gap = s.column_gap * height
+    rows = [line for line in block if len(line.chunks) > 1]
+    if len(rows) < 2:
+        rows = block
     best: list[Interval] = []
-    for skip in range(0, min(s.max_header_rows, len(block) - s.min_rows + 1)):
+    for skip in range(0, max(1, min(s.max_header_rows, len(rows) - s.min_rows + 1))):
         free = [(-math.inf, math.inf)]
-        for line in block[skip:]:
+        for line in rows[skip:]:
             free = intersect(free, line.free, gap)
-        found = inner(free, min(line.x0 for line in block), max(line.x1 for line in block))
+        found = inner(free, min(line.x0 for line in rows), max(line.x1 for line in rows))
         if len(found) > len(best):
             best = found
     return best
 
 
-def table_rows(block: list[TLine], cuts: list[float], height: float, s: TableSettings) -> list[dict[int, Anchor]]:
+def rule_heights(page: Page, x0: float, x1: float) -> list[float]:
+    """Heights of the horizontal rules that run across at least half of ``x0``..``x1``."""
+    return sorted((r.top + r.bottom) / 2 for r in page.rulings
+                  if r.is_horizontal and min(r.x1, x1) - max(r.x0, x0) >= 0.5 * (x1 - x0))
+
+
+def table_rows(block: list[TLine], cuts: list[float], height: float, s: TableSettings,
+               rules: list[float] = ()) -> list[dict[int, Anchor]]:
     """Lines into rows of anchors (column -> cell); a wrapped line continues the row above.
 
     A line continues the current row when it is set tight under the previous line (a wrapped
     line, not the spacing between rows), only has text in columns the row already uses, does
     not split a spanning cell, and does not start a new entry in the first column (capital
-    letter or digit). Otherwise it starts a row.
+    letter or digit), and no rule in ``rules`` (sorted heights) lies between the two lines.
+    Otherwise it starts a row.
     """
     rows: list[dict[int, Anchor]] = []
     prev: TLine | None = None
     for line in block:
         cells = line_cells(line, cuts)
         row = rows[-1] if rows else None
-        if row is None or prev is None or not _continues_row(line, prev, cells, row, height, s):
+        if row is None or prev is None or not _continues_row(line, prev, cells, row, height, s) \
+                or bisect_left(rules, prev.middle) != bisect_left(rules, line.middle):
             row = {}
             for (c0, c1), boxes in cells.items():
                 row[c0] = Anchor(len(rows), c0, 1, c1 - c0 + 1, list(boxes))

@@ -14,7 +14,7 @@ def find_tables(page: Page, s: TableSettings = DEFAULT) -> list[Table]:
     boxes, height = page_boxes(page, s)
     if not boxes:
         return []
-    ruled = ruled_tables(page, boxes, s) if page.rulings else []
+    ruled = ruled_tables(page, boxes, height, s) if page.rulings else []
     taken = [t.bbox for t in ruled if t.bbox]
     rest = [b for b in boxes if not any(inside(b.word, box) for box in taken)]
     tables = ruled + (unruled_tables(page, table_lines(rest, height, s), height, s) if rest else [])

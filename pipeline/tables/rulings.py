@@ -15,12 +15,18 @@ from pdfplumber.utils import filter_edges
 from ..document import Page, Table
 from ..geometry import Box
 from .grid import Anchor, grid_table
-from .lines import inside
+from .alignment import block_table
+from .lines import inside, table_lines
 from .settings import TableSettings
 
 
-def ruled_tables(page: Page, boxes: list[Box], s: TableSettings) -> list[Table]:
-    """Grids from pdfplumber's lattice algorithm on our rulings, filled with our words."""
+def ruled_tables(page: Page, boxes: list[Box], height: float, s: TableSettings) -> list[Table]:
+    """Grids from pdfplumber's lattice algorithm on our rulings, filled with our words.
+
+    A grid whose rules leave columns or rows out (vertical rules in the header only, no rules
+    between body rows) is read from the alignment of its words instead, with its horizontal
+    rules as row breaks (``underruled``).
+    """
     p = s.plumb
     edges = [edge(r.x0, r.top, r.x1, r.bottom, r.is_horizontal) for r in page.rulings]
     edges = plumb.merge_edges(edges, p.snap_x_tolerance, p.snap_y_tolerance,
@@ -50,9 +56,29 @@ def ruled_tables(page: Page, boxes: list[Box], s: TableSettings) -> list[Table]:
                 anchor = slots.get((bisect_right(ys, cy) - 1, bisect_right(xs, cx) - 1))
                 if anchor is not None:
                     anchor.boxes.append(b)
-        if sum(1 for a in anchors if a.boxes) >= 2:
+        if sum(1 for a in anchors if a.boxes) < 2:
+            continue
+        if underruled(anchors, height, s):
+            lines = table_lines([b for b in boxes if inside(b.word, bbox)], height, s)
+            table = block_table(page, lines, height, method, s) if lines else None
+            if table is not None:
+                table.bbox = bbox
+                tables.append(table)
+        else:
             tables.append(grid_table(page, anchors, len(ys) - 1, len(xs) - 1, method, bbox, xs, s))
     return tables
+
+
+def underruled(anchors: list[Anchor], height: float, s: TableSettings) -> bool:
+    """Whether the rules miss columns or rows: in a quarter of the filled cells a line of
+    words is split by a column gap, or a cell holds three or more lines beside another such."""
+    filled = [a for a in anchors if a.boxes]
+    split = tall = 0
+    for a in filled:
+        lines = table_lines(a.boxes, height, s)
+        split += any(len(line.chunks) > 1 for line in lines)
+        tall += len(lines) >= 3
+    return split >= max(1, 0.25 * len(filled)) or tall >= 2 and tall >= 0.5 * len(filled)
 
 
 def edge(x0: float, top: float, x1: float, bottom: float, horizontal: bool) -> dict:

@@ -18,6 +18,7 @@ class TableSettings:
     row_pitch: float = 1.8  # line step that starts a new row (wrapped lines: 1.2-1.5, rows: 2+)
     block_gap: float = 2.5  # vertical gap between lines that ends a table
     line_tolerance: float = 0.5  # vertical distance of word centres still on one line
+    spanning_lines: int = 2  # lines in a row crossing every column gap a table may hold
     min_cols: int = 2
     min_rows: int = 3  # for unruled tables; a ruled grid needs ``min_cols`` only
     speck_conf: float = 50.0  # OCR: a lone character below this confidence is noise
