@@ -130,9 +130,21 @@ def column_gaps(block: list[TLine], height: float, s: TableSettings) -> list[Int
 
 
 def rule_heights(page: Page, x0: float, x1: float) -> list[float]:
-    """Heights of the horizontal rules that run across at least half of ``x0``..``x1``."""
-    return sorted((r.top + r.bottom) / 2 for r in page.rulings
-                  if r.is_horizontal and min(r.x1, x1) - max(r.x0, x0) >= 0.5 * (x1 - x0))
+    """Heights of the horizontal rules that run across at least half of ``x0``..``x1``; a rule
+    drawn as one segment per cell counts as one."""
+    by_height: dict[int, list[Interval]] = {}
+    for r in page.rulings:
+        if r.is_horizontal and r.x1 > x0 and r.x0 < x1:
+            by_height.setdefault(round((r.top + r.bottom) / 2), []).append((max(r.x0, x0), min(r.x1, x1)))
+    heights = []
+    for y, pieces in by_height.items():
+        covered, reach = 0.0, x0
+        for a, b in sorted(pieces):
+            covered += max(0.0, b - max(a, reach))
+            reach = max(reach, b)
+        if covered >= 0.5 * (x1 - x0):
+            heights.append(float(y))
+    return sorted(heights)
 
 
 def table_rows(block: list[TLine], cuts: list[float], height: float, s: TableSettings,
