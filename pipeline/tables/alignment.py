@@ -12,7 +12,7 @@ from bisect import bisect_left
 
 from ..document import Page, Table
 from ..geometry import Interval, inner, intersect
-from .classify import is_label, is_table
+from .classify import beside_table, is_label, is_table
 from .grid import Anchor, grid_table
 from .lines import TLine, cell_text, line_cells
 from .settings import TableSettings
@@ -84,7 +84,7 @@ def block_table(page: Page, block: list[TLine], height: float, method: str, s: T
         return None
     widen_parents(rows, bounds)
     anchors = [a for row in rows for a in row.values()]
-    if not is_table(anchors, block, bounds):
+    if not is_table(anchors, block, bounds, s):
         return None
     words = [b.word for line in block for b in line.boxes]
     bbox = (min(w.x0 for w in words), min(w.top for w in words), max(w.x1 for w in words),
@@ -95,14 +95,18 @@ def block_table(page: Page, block: list[TLine], height: float, method: str, s: T
 def trim(block: list[TLine], gaps: list[Interval], height: float, s: TableSettings) -> list[TLine]:
     """The block without what sits above or below the table: a caption or title over it, a
     source line, footnote or the next paragraph under it. Such a line is one piece of text
-    that crosses a column gap (or, below, a lone line in the first column set apart)."""
+    that crosses a column gap, a caption or source line by its words, or, below, a lone line
+    in the first column set apart."""
     def crosses(line: TLine) -> bool:
         return len(line.chunks) == 1 and any(line.x0 < a and line.x1 > b for a, b in gaps)
 
+    def text(line: TLine) -> str:
+        return " ".join(b.word.text for b in line.boxes)
+
     lo, hi = 0, len(block)
-    while hi - lo > s.min_rows and crosses(block[lo]):
+    while hi - lo > s.min_rows and (crosses(block[lo]) or beside_table(text(block[lo]), above=True)):
         lo += 1
-    while hi - lo > s.min_rows and (crosses(block[hi - 1]) or (
+    while hi - lo > s.min_rows and (crosses(block[hi - 1]) or beside_table(text(block[hi - 1]), above=False) or (
             len(block[hi - 1].chunks) == 1 and (not gaps or block[hi - 1].x0 < gaps[0][0])
             and block[hi - 1].middle - block[hi - 2].middle > s.row_pitch * height)):
         hi -= 1

@@ -14,13 +14,25 @@ if TYPE_CHECKING:
 
 YEAR = re.compile(r"(?<!\d)(?:20\d\d|2100)(?!\d)")
 DIGIT = re.compile(r"\d")
+# lines that belong next to a table, not in it: its caption above, its source or notes below
+CAPTION = re.compile(r"^(?:table|tab\.|tabula|tabele|figure|fig\.|chart|graph|att[ēe]ls|diagramma|grafiks)\s*"
+                     r"[A-Z]?\d[\w.]*\s*[:.]?", re.I)
+NOTE = re.compile(r"^(?:sources?|avots|avoti|notes?|piez[īi]mes?|datu avots)\s*[:.]", re.I)
 LIST_MARKER = re.compile(r"^(?:[•◦▪▫■□●○◆◇►▸‣⁃∙·*–—-]|\(?(?:\d{1,3}|[a-zA-Z]|[ivxIVX]{1,4})[.)])$")
 
 
-def is_table(anchors: list[Anchor], block: list[TLine], bounds: list[float]) -> bool:
-    """False for aligned text that is not a table: a bullet or numbered list (a first column of
-    markers only), or columns of running text (most lines of every column are long and fill it)."""
+def is_table(anchors: list[Anchor], block: list[TLine], bounds: list[float], s: TableSettings) -> bool:
+    """False for aligned text that is not a table: rows that mostly hold one cell (chart axis
+    labels, a list with a stray second column), a bullet or numbered list (a first column of
+    markers only), or columns of running text (most lines of every column fill it)."""
     n_cols = len(bounds) - 1
+    filled: dict[int, int] = {}
+    for a in anchors:
+        if a.boxes:
+            filled[a.row] = filled.get(a.row, 0) + 1
+    n_rows = max(a.row for a in anchors) + 1
+    if sum(n >= 2 for n in filled.values()) < s.min_multi * n_rows:
+        return False
     first = [cell_text(a.boxes) for a in anchors if a.col == 0]
     if n_cols == 2 and first and all(LIST_MARKER.match(t) for t in first):
         return False
@@ -36,6 +48,11 @@ def is_table(anchors: list[Anchor], block: list[TLine], bounds: list[float]) -> 
             full = sum(1 for p in column if len(p) >= 4 and p[-1].x1 - p[0].x0 >= 0.75 * width)
             prose += full >= 0.6 * len(column)
     return prose < n_cols
+
+
+def beside_table(line_text: str, above: bool) -> bool:
+    """A caption ("Table 3:", "2. attēls") above a table, or a source or note line below it."""
+    return bool((CAPTION if above else NOTE).match(line_text.strip()))
 
 
 def is_label(text: str) -> bool:

@@ -35,11 +35,13 @@ def ruled_tables(page: Page, boxes: list[Box], height: float, s: TableSettings) 
     points = plumb.edges_to_intersections(edges, p.intersection_x_tolerance, p.intersection_y_tolerance)
     method = "ocr" if page.method == "ocr" else "ruled"
     tables = []
+    grids = []
     for group in plumb.cells_to_tables(plumb.intersections_to_cells(points)):
         xs = clusters([c[0] for c in group] + [c[2] for c in group])
         ys = clusters([c[1] for c in group] + [c[3] for c in group])
-        if len(xs) - 1 < s.min_cols:
-            continue
+        if len(xs) - 1 >= s.min_cols:
+            grids.append((group, xs, ys))
+    for group, xs, ys in grids:
         slots: dict[tuple[int, int], Anchor] = {}
         anchors = []
         for x0, top, x1, bottom in group:
@@ -56,13 +58,19 @@ def ruled_tables(page: Page, boxes: list[Box], height: float, s: TableSettings) 
                 anchor = slots.get((bisect_right(ys, cy) - 1, bisect_right(xs, cx) - 1))
                 if anchor is not None:
                     anchor.boxes.append(b)
-        if sum(1 for a in anchors if a.boxes) < 2:
-            continue
-        if underruled(anchors, height, s):
-            lines = table_lines([b for b in boxes if inside(b.word, bbox)], height, s)
+        if sum(1 for a in anchors if a.boxes) < max(2, s.min_density * len(slots)):
+            continue  # a chart's grid lines or bars, a ruled box around a few words
+        others = [(x[0], y[0], x[-1], y[-1]) for _, x, y in grids if x is not xs]
+        band = [b for b in boxes if bbox[1] < b.cy < bbox[3] and not any(inside(b.word, o) for o in others)
+                and b.x1 > 2 * bbox[0] - bbox[2] and b.x0 < 2 * bbox[2] - bbox[0]]
+        beside = [b for b in band if not bbox[0] <= (b.x0 + b.x1) / 2 <= bbox[2]]
+        if underruled(anchors, height, s) or len(beside) >= len(ys) - 1:
+            # rules that leave columns or rows out, or a grid over part of the table only
+            if len(beside) < len(ys) - 1:
+                band = [b for b in band if inside(b.word, bbox)]
+            lines = table_lines(band, height, s)
             table = block_table(page, lines, height, method, s) if lines else None
             if table is not None:
-                table.bbox = bbox
                 tables.append(table)
         else:
             tables.append(grid_table(page, anchors, len(ys) - 1, len(xs) - 1, method, bbox, xs, s))
