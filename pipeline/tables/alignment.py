@@ -51,6 +51,15 @@ def line_blocks(lines: list[TLine], height: float, s: TableSettings) -> list[lis
                 held = []
                 free, x0, x1 = shared, left, right
                 continue
+            head = _shed(block, line, gap, s) if near and not held else 0
+            if head:  # a title or caption started the run: it ends there, the rest goes on
+                blocks.append(block[:head])
+                block = block[head:]
+                free, x0, x1 = line.free, line.x0, line.x1
+                for kept in block:
+                    free, x0, x1 = intersect(free, kept.free, gap), min(x0, kept.x0), max(x1, kept.x1)
+                block.append(line)
+                continue
             if near and len(held) < s.spanning_lines:
                 held.append(line)
                 continue
@@ -66,14 +75,24 @@ def line_blocks(lines: list[TLine], height: float, s: TableSettings) -> list[lis
     return blocks
 
 
+def _shed(block: list[TLine], line: TLine, gap: float, s: TableSettings) -> int:
+    """How many of the first lines of ``block`` (at most ``s.spanning_lines``) to cut off so
+    that ``line`` shares a column gap with the rest; 0 when no such cut helps."""
+    free, x0, x1 = line.free, line.x0, line.x1
+    for k in range(len(block) - 1, 0, -1):
+        free, x0, x1 = intersect(free, block[k].free, gap), min(x0, block[k].x0), max(x1, block[k].x1)
+        if not inner(free, x0, x1):
+            return k + 1 if k + 1 < len(block) and k + 1 <= s.spanning_lines else 0
+    return 1 if len(block) > 1 else 0
+
+
 def block_table(page: Page, block: list[TLine], height: float, method: str, s: TableSettings) -> Table | None:
     """A table from a run of aligned lines, or None when it is too small or not a table.
 
     Horizontal rules drawn across the block (a rule under the header, between row groups) end
     a row wherever they are, so rules and alignment are read together.
     """
-    gaps = column_gaps(block, height, s)
-    block = trim(block, gaps, height, s)
+    block = trim(block, voted_gaps(block, height, s), height, s)
     gaps = column_gaps(block, height, s)
     if len(gaps) + 1 < s.min_cols:
         return None
@@ -103,14 +122,36 @@ def trim(block: list[TLine], gaps: list[Interval], height: float, s: TableSettin
     def text(line: TLine) -> str:
         return " ".join(b.word.text for b in line.boxes)
 
+    def below(line: TLine) -> bool:  # a footnote or paragraph under the table, in pieces or not
+        return any(c[0].x0 < a and max(b.x1 for b in c) > b for c in line.chunks for a, b in gaps)
+
     lo, hi = 0, len(block)
     while hi - lo > s.min_rows and (crosses(block[lo]) or beside_table(text(block[lo]), above=True)):
         lo += 1
-    while hi - lo > s.min_rows and (crosses(block[hi - 1]) or beside_table(text(block[hi - 1]), above=False) or (
+    while hi - lo > s.min_rows and (below(block[hi - 1]) or beside_table(text(block[hi - 1]), above=False) or (
             len(block[hi - 1].chunks) == 1 and (not gaps or block[hi - 1].x0 < gaps[0][0])
             and block[hi - 1].middle - block[hi - 2].middle > s.row_pitch * height)):
         hi -= 1
     return block[lo:hi]
+
+
+def voted_gaps(block: list[TLine], height: float, s: TableSettings) -> list[Interval]:
+    """Gaps free in all but a few lines of the block (one in five): where the columns are,
+    even while a caption, footnote or source line still crosses them."""
+    events: list[tuple[float, int]] = []
+    for line in block:
+        for chunk in line.chunks:
+            events += [(chunk[0].x0, 1), (max(b.x1 for b in chunk), -1)]
+    events.sort()
+    allowed = max(1, len(block) // 5)
+    gaps, depth, start = [], 0, events[0][0]
+    for x, step in events:
+        if depth <= allowed < depth + step and x - start >= s.column_gap * height and start > events[0][0]:
+            gaps.append((start, x))
+        depth += step
+        if depth - step > allowed >= depth:
+            start = x
+    return gaps
 
 
 def column_gaps(block: list[TLine], height: float, s: TableSettings) -> list[Interval]:
