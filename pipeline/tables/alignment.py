@@ -30,7 +30,8 @@ def line_blocks(lines: list[TLine], height: float, s: TableSettings) -> list[lis
 
     Up to ``s.spanning_lines`` lines in a row that cross every gap (a section row, a note
     between rows) are held back and join the run only when a line after them shares its gaps
-    again; otherwise the run ends before them and they are read afresh.
+    again in two or more cells (a row, not the short last line of a paragraph); otherwise the
+    run ends before them and they are read afresh.
     """
     gap = s.column_gap * height
     blocks: list[list[TLine]] = []
@@ -46,7 +47,7 @@ def line_blocks(lines: list[TLine], height: float, s: TableSettings) -> list[lis
             near = line.top - (held or block)[-1].bottom <= s.block_gap * height
             shared = intersect(free, line.free, gap)
             left, right = min(x0, line.x0), max(x1, line.x1)
-            if near and inner(shared, left, right):
+            if near and inner(shared, left, right) and (not held or len(line.chunks) > 1):
                 block += held + [line]
                 held = []
                 free, x0, x1 = shared, left, right
@@ -112,10 +113,10 @@ def block_table(page: Page, block: list[TLine], height: float, method: str, s: T
 
 
 def trim(block: list[TLine], gaps: list[Interval], height: float, s: TableSettings) -> list[TLine]:
-    """The block without what sits above or below the table: a caption or title over it, a
-    source line, footnote or the next paragraph under it. Such a line is one piece of text
-    that crosses a column gap, a caption or source line by its words, or, below, a lone line
-    in the first column set apart."""
+    """The block without what sits above or below the table: a caption or title over it (a
+    line of one piece, or one that reads as a caption), a source line, footnote or the next
+    paragraph under it (a line that crosses a column gap, reads as a source or note, or is a
+    lone line in the first column set apart)."""
     def crosses(line: TLine) -> bool:
         return len(line.chunks) == 1 and any(line.x0 < a and line.x1 > b for a, b in gaps)
 
@@ -126,7 +127,7 @@ def trim(block: list[TLine], gaps: list[Interval], height: float, s: TableSettin
         return any(c[0].x0 < a and max(b.x1 for b in c) > b for c in line.chunks for a, b in gaps)
 
     lo, hi = 0, len(block)
-    while hi - lo > s.min_rows and (crosses(block[lo]) or beside_table(text(block[lo]), above=True)):
+    while hi - lo > s.min_rows and (len(block[lo].chunks) == 1 or beside_table(text(block[lo]), above=True)):
         lo += 1
     while hi - lo > s.min_rows and (below(block[hi - 1]) or beside_table(text(block[hi - 1]), above=False) or (
             len(block[hi - 1].chunks) == 1 and (not gaps or block[hi - 1].x0 < gaps[0][0])
