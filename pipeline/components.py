@@ -135,7 +135,7 @@ def repair_pages(doc: Document, ctx: Context) -> None:
 def find_tables(doc: Document, ctx: Context) -> None:
     """Tables per page, stitched across page breaks; cell text gets the same repair as pages."""
     found = [t for page in doc.pages for t in tables.find_tables(page)]
-    doc.tables = tables.stitch(found)
+    doc.tables = tables.stitch(found, doc.pages)
     for t in doc.tables:
         for cell in t.cells:
             cell.text = repair.repair_text(cell.text)[0]

@@ -27,6 +27,7 @@ class TableSettings:
     max_header_rows: int = 3
     header_words: int = 4  # a text-only header cell is a short label
     stitch_tolerance: float = 6.0  # pt between column borders of a table and its continuation
+    edge_band: float = 0.12  # share of the page height at top and bottom where a break's margin text lives
     header_match: float = 0.85  # similarity of a repeated header (OCR varies between pages)
     plumb: plumb.TableSettings = field(default_factory=plumb.TableSettings)  # ruled: 3 pt tolerances
 

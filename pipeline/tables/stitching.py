@@ -8,24 +8,27 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from itertools import takewhile
 
-from ..document import Cell, Table
+from ..document import Cell, Page, Table
 from ..textnorm import match_key
 from .lines import join_lines
 from .settings import DEFAULT, TableSettings
 
 
-def stitch(tables: list[Table], s: TableSettings = DEFAULT) -> list[Table]:
+def stitch(tables: list[Table], pages: Sequence[Page] = (), s: TableSettings = DEFAULT) -> list[Table]:
     """Join tables that continue on the next page; the joined table keeps the first part's id.
 
     ``tables`` are in page order, as ``find_tables`` returns them page after page. A part joins
     the previous one when that one is the last table on its page, this one the first on the
     next page, they have the same method, column count and column borders, this one starts
     higher on its page than the previous part ended on its own (a table running off the bottom
-    and on at the top), and any header it has repeats the first part's header.
+    and on at the top), and any header it has repeats the first part's header. With the
+    ``pages`` at hand, the first part must also run to the foot of its page and the next start
+    at the head of its own: no text (a caption, a heading, the next paragraph) between them.
     """
+    by_no = {p.page_no: p for p in pages}
     first_on: dict[int, Table] = {}
     last_on: dict[int, Table] = {}
     for t in tables:
@@ -37,7 +40,8 @@ def stitch(tables: list[Table], s: TableSettings = DEFAULT) -> list[Table]:
     tail: Table | None = None  # the part most recently added to out[-1]
     for t in tables:
         if (out and tail is not None and last_on.get(tail.page_last) is tail
-                and first_on.get(t.page_first) is t and _continues(out[-1], tail, t, s)):
+                and first_on.get(t.page_first) is t and _continues(out[-1], tail, t, s)
+                and _nothing_between(tail, t, by_no, s)):
             _append(out[-1], t, s)
         else:
             out.append(t)
@@ -60,6 +64,24 @@ def _continues(head: Table, tail: Table, nxt: Table, s: TableSettings) -> bool:
         return False
     own_header = nxt.header_rows()
     return not own_header or _repeated_header(head, nxt, s) > 0
+
+
+def _nothing_between(tail: Table, nxt: Table, pages: dict[int, Page], s: TableSettings) -> bool:
+    """No body text under ``tail`` on its page nor over ``nxt`` on the next (text in the top
+    and bottom bands - running lines, footnotes - does not count)."""
+    if tail.bbox is None or nxt.bbox is None:
+        return True
+    for page, bbox, below in ((pages.get(tail.page_last), tail.bbox, True), (pages.get(nxt.page_first), nxt.bbox, False)):
+        if page is None or page.height <= 0:
+            continue
+        running = {id(w) for i in page.running if i < len(page.lines) for w in page.lines[i].words}
+        lo, hi = s.edge_band * page.height, (1 - s.edge_band) * page.height
+        for w in page.words:
+            cy = (w.top + w.bottom) / 2
+            beyond = w.top > bbox[3] if below else w.bottom < bbox[1]
+            if beyond and lo < cy < hi and id(w) not in running and w.text.strip():
+                return False
+    return True
 
 
 def _same_columns(a: list[float], b: list[float], s: TableSettings) -> bool:
