@@ -82,22 +82,24 @@ NUMBER = re.compile(r"^[\d\s.,%()+\-–−]*\d[\d\s.,%()+\-–−]*$")
 
 
 def underruled(anchors: list[Anchor], height: float, s: TableSettings) -> bool:
-    """Whether the rules miss columns or rows: in a quarter of the filled cells a line of
-    words is split by a column gap, or a grid row has two cells of three or more lines, one
+    """Whether the rules miss columns or rows: in a quarter of the filled cells (or in two
+    cells spanning several columns) a line of words is split by a column gap, or a grid row has two cells of three or more lines, one
     a stack of numbers (a body with no rules between its rows; wrapped text is not this)."""
     filled = [a for a in anchors if a.boxes]
-    split = 0
+    split = spanning = 0
     tall: dict[int, int] = {}
     stacked: set[int] = set()
     for a in filled:
         lines = table_lines(a.boxes, height, s)
-        split += any(len(line.chunks) > 1 for line in lines)
+        if any(len(line.chunks) > 1 for line in lines):
+            split += 1
+            spanning += a.cspan > 1
         if len(lines) >= 3:
             tall[a.row] = tall.get(a.row, 0) + 1
             texts = [" ".join(b.word.text for b in line.boxes) for line in lines]
             if sum(bool(NUMBER.match(text)) for text in texts) >= 0.8 * len(texts):
                 stacked.add(a.row)
-    return split >= max(1, 0.25 * len(filled)) or any(tall[row] >= 2 for row in stacked)
+    return split >= max(1, 0.25 * len(filled)) or spanning >= 2 or any(tall[row] >= 2 for row in stacked)
 
 
 def edge(x0: float, top: float, x1: float, bottom: float, horizontal: bool) -> dict:
