@@ -14,7 +14,7 @@ from ..document import Page, Table
 from ..geometry import Interval, inner, intersect
 from .classify import beside_table, is_label, is_table
 from .grid import Anchor, grid_table
-from .lines import TLine, cell_text, line_cells
+from .lines import TLine, cell_text, line_cells, line_text
 from .settings import TableSettings
 
 
@@ -117,19 +117,13 @@ def trim(block: list[TLine], gaps: list[Interval], height: float, s: TableSettin
     line of one piece, or one that reads as a caption), a source line, footnote or the next
     paragraph under it (a line that crosses a column gap, reads as a source or note, or is a
     lone line in the first column set apart)."""
-    def crosses(line: TLine) -> bool:
-        return len(line.chunks) == 1 and any(line.x0 < a and line.x1 > b for a, b in gaps)
-
-    def text(line: TLine) -> str:
-        return " ".join(b.word.text for b in line.boxes)
-
     def below(line: TLine) -> bool:  # a footnote or paragraph under the table, in pieces or not
         return any(c[0].x0 < a and max(b.x1 for b in c) > b for c in line.chunks for a, b in gaps)
 
     lo, hi = 0, len(block)
-    while hi - lo > s.min_rows and (len(block[lo].chunks) == 1 or beside_table(text(block[lo]), above=True)):
+    while hi - lo > s.min_rows and (len(block[lo].chunks) == 1 or beside_table(line_text(block[lo].boxes), above=True)):
         lo += 1
-    while hi - lo > s.min_rows and (below(block[hi - 1]) or beside_table(text(block[hi - 1]), above=False) or (
+    while hi - lo > s.min_rows and (below(block[hi - 1]) or beside_table(line_text(block[hi - 1].boxes), above=False) or (
             len(block[hi - 1].chunks) == 1 and (not gaps or block[hi - 1].x0 < gaps[0][0])
             and block[hi - 1].middle - block[hi - 2].middle > s.row_pitch * height)):
         hi -= 1
@@ -201,13 +195,19 @@ def table_rows(block: list[TLine], cuts: list[float], height: float, s: TableSet
     line, not the spacing between rows), only has text in columns the row already uses, does
     not split a spanning cell, and does not start a new entry in the first column (capital
     letter or digit), and no rule in ``rules`` (sorted heights) lies between the two lines.
-    Otherwise it starts a row.
+    Otherwise it starts a row - unless it sits less than a line below the previous one with
+    text only in columns the row leaves empty: short cells centred beside wrapped ones.
     """
     rows: list[dict[int, Anchor]] = []
     prev: TLine | None = None
     for line in block:
         cells = line_cells(line, cuts)
         row = rows[-1] if rows else None
+        if row is not None and prev is not None and _centred_in(line, prev, cells, row, height, s):
+            for (c0, c1), boxes in cells.items():
+                row[c0] = Anchor(len(rows) - 1, c0, 1, c1 - c0 + 1, list(boxes))
+            prev = line
+            continue
         if row is None or prev is None or not _continues_row(line, prev, cells, row, height, s) \
                 or bisect_left(rules, prev.middle) != bisect_left(rules, line.middle):
             row = {}
@@ -250,6 +250,15 @@ def widen_parents(rows: list[dict[int, Anchor]], bounds: list[float]) -> None:
 def covering(row: dict[int, Anchor], col: int) -> Anchor:
     """The anchor of ``row`` whose span covers column ``col``."""
     return next(a for a in row.values() if a.col <= col < a.col + a.cspan)
+
+
+def _centred_in(line: TLine, prev: TLine, cells: dict[tuple[int, int], list], row: dict[int, Anchor],
+                height: float, s: TableSettings) -> bool:
+    """Cells set between the lines of the row's wrapped cells (vertically centred)."""
+    if line.middle - prev.middle >= s.interleave * height:
+        return False
+    used = {c for a in row.values() for c in range(a.col, a.col + a.cspan)}
+    return not any(c in used for span in cells for c in range(span[0], span[1] + 1))
 
 
 def _continues_row(line: TLine, prev: TLine, cells: dict[tuple[int, int], list], row: dict[int, Anchor],

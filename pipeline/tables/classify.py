@@ -18,13 +18,15 @@ DIGIT = re.compile(r"\d")
 CAPTION = re.compile(r"^(?:table|tab\.|tabula|tabele|figure|fig\.|chart|graph|att[ēe]ls|diagramma|grafiks)\s*"
                      r"[A-Z]?\d[\w.]*\s*[:.]?", re.I)
 NOTE = re.compile(r"^(?:sources?|avots|avoti|notes?|piez[īi]mes?|datu avots)\s*[:.]", re.I)
+# "J. Bērziņš", "A. K. Ozola": who signs, under or beside their role
+SIGNATORY = re.compile(r"^(?:[A-ZĀ-Ž]\.\s?){1,2}[A-ZĀ-Ž][\w-]+$")
 LIST_MARKER = re.compile(r"^(?:[•◦▪▫■□●○◆◇►▸‣⁃∙·*–—-]|\(?(?:\d{1,3}|[a-zA-Z]|[ivxIVX]{1,4})[.)])$")
 
 
 def is_table(anchors: list[Anchor], block: list[TLine], bounds: list[float], s: TableSettings) -> bool:
     """False for aligned text that is not a table: rows that mostly hold one cell (chart axis
     labels, a list with a stray second column), a bullet or numbered list (a first column of
-    markers only), or columns of running text (most lines of every column fill it)."""
+    markers only), a signature block (roles beside initials and surnames), or columns of running text (most lines of every column fill it)."""
     n_cols = len(bounds) - 1
     filled: dict[int, int] = {}
     for a in anchors:
@@ -36,6 +38,9 @@ def is_table(anchors: list[Anchor], block: list[TLine], bounds: list[float], s: 
     first = [cell_text(a.boxes) for a in anchors if a.col == 0]
     if n_cols == 2 and first and all(LIST_MARKER.match(t) for t in first):
         return False
+    last = [cell_text(a.boxes) for a in anchors if a.col + a.cspan == n_cols and a.boxes]
+    if n_cols == 2 and last and all(SIGNATORY.match(t) for t in last):
+        return False  # a signature block: roles and the names of who signs
     pieces: list[list[list[Box]]] = [[] for _ in range(n_cols)]
     for line in block:
         for (c0, c1), boxes in line_cells(line, bounds[1:-1]).items():

@@ -8,6 +8,7 @@ several lines are interval intersections.
 from __future__ import annotations
 
 import math
+import re
 import statistics
 from bisect import bisect_left
 from collections.abc import Iterable
@@ -17,6 +18,9 @@ from ..document import Page, Word
 from ..geometry import Box, Interval, chain_lines, skew
 from ..textnorm import clean_text
 from .settings import TableSettings
+
+
+CLOSING = re.compile(r"[.,;:)\]]+")
 
 
 @dataclass(slots=True)
@@ -109,7 +113,17 @@ def cell_text(boxes: list[Box]) -> str:
     for b in boxes:
         by_line.setdefault(b.line, []).append(b)
     lines = sorted(by_line.values(), key=lambda group: min(b.top for b in group))
-    return join_lines(" ".join(b.word.text for b in sorted(group, key=lambda b: b.x0)) for group in lines)
+    return join_lines(line_text(sorted(group, key=lambda b: b.x0)) for group in lines)
+
+
+def line_text(boxes: list[Box]) -> str:
+    """Words of one line left to right; a lone closing mark ("." set a hair apart after "1.1")
+    joins the word before it rather than standing as a word of its own."""
+    out = ""
+    for b in boxes:
+        text = b.word.text
+        out += text if out and CLOSING.fullmatch(text) else (" " + text if out else text)
+    return out
 
 
 def join_lines(lines: Iterable[str]) -> str:

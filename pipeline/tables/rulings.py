@@ -17,7 +17,7 @@ from ..document import Page, Table
 from ..geometry import Box
 from .grid import Anchor, grid_table
 from .alignment import block_table
-from .lines import inside, table_lines
+from .lines import inside, line_text, table_lines
 from .settings import TableSettings
 
 
@@ -96,7 +96,7 @@ def underruled(anchors: list[Anchor], height: float, s: TableSettings) -> bool:
             spanning += a.cspan > 1
         if len(lines) >= 3:
             tall[a.row] = tall.get(a.row, 0) + 1
-            texts = [" ".join(b.word.text for b in line.boxes) for line in lines]
+            texts = [line_text(line.boxes) for line in lines]
             if sum(bool(NUMBER.match(text)) for text in texts) >= 0.8 * len(texts):
                 stacked.add(a.row)
     return split >= max(1, 0.25 * len(filled)) or spanning >= 2 or any(tall[row] >= 2 for row in stacked)

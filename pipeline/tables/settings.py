@@ -16,6 +16,7 @@ class TableSettings:
 
     column_gap: float = 0.9  # narrowest gap between two cells on a line (a word space is ~0.3)
     row_pitch: float = 1.8  # line step that starts a new row (wrapped lines: 1.2-1.5, rows: 2+)
+    interleave: float = 0.8  # line step under which a line's cells belong to the row above
     block_gap: float = 2.5  # vertical gap between lines that ends a table
     line_tolerance: float = 0.5  # vertical distance of word centres still on one line
     spanning_lines: int = 2  # lines in a row crossing every column gap a table may hold
