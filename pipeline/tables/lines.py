@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..document import Page, Word
-from ..geometry import Box, Interval, chain_lines, skew
+from ..geometry import Box, Interval, free_spans, visual_lines
 from ..textnorm import clean_text
 from .settings import TableSettings
 
@@ -41,8 +41,8 @@ def page_boxes(page: Page, s: TableSettings) -> tuple[list[Box], float]:
     """Words that can be table content, deskewed, and the page's median word height.
 
     Running headers/footers (the layout's ``running`` lines) are never rows; OCR specks are
-    dropped. Skew is measured on long lines and removed by a shear, which for the small angles
-    of a scan is the rotation to first order and keeps word boxes axis-aligned.
+    dropped. Lines are ``geometry.visual_lines``, the model layout reads its rows from too;
+    each box keeps the index of its line.
     """
     running = {id(w) for i in page.running if i < len(page.lines) for w in page.lines[i].words}
     words = [w for w in page.words if id(w) not in running and w.text.strip()]
@@ -52,13 +52,8 @@ def page_boxes(page: Page, s: TableSettings) -> tuple[list[Box], float]:
     words = [w for w in words if not is_speck(w, height, s)]
     if not words:
         return [], 0.0
-    boxes = [Box.of(w) for w in words]
-    chains = chain_lines(boxes, s.line_tolerance * height)
-    slope = skew([[((b.x0 + b.x1) / 2, b.cy) for b in chain] for chain in chains])
-    if slope:  # chain again on straightened boxes: across a wide empty cell the drift adds up
-        for b in boxes:
-            b.deskew(slope)
-        chains = chain_lines(boxes, s.line_tolerance * height)
+    chains = visual_lines(words, s.line_tolerance * height)
+    boxes = [b for chain in chains for b in chain]
     for i, chain in enumerate(chains):
         for b in chain:
             b.line = i
@@ -81,18 +76,16 @@ def table_lines(boxes: list[Box], height: float, s: TableSettings) -> list[TLine
     lines = []
     for group in by_line.values():
         group.sort(key=lambda b: b.x0)
-        chunks, ends = [[group[0]]], [group[0].x1]
-        for b in group[1:]:
-            if b.x0 - ends[-1] >= gap:
+        free = free_spans(group, gap)
+        starts = [b for _, b in free[1:-1]]
+        chunks: list[list[Box]] = []
+        for b in group:
+            if not chunks or (len(chunks) <= len(starts) and b.x0 >= starts[len(chunks) - 1]):
                 chunks.append([b])
-                ends.append(b.x1)
             else:
                 chunks[-1].append(b)
-                ends[-1] = max(ends[-1], b.x1)
-        free = [(-math.inf, group[0].x0)] + [(end, nxt[0].x0) for end, nxt in zip(ends, chunks[1:])]
-        lines.append(TLine(group, chunks, group[0].x0, min(b.top for b in group), ends[-1],
-                           max(b.bottom for b in group), statistics.median(b.cy for b in group),
-                           free + [(ends[-1], math.inf)]))
+        lines.append(TLine(group, chunks, group[0].x0, min(b.top for b in group), free[-1][0],
+                           max(b.bottom for b in group), statistics.median(b.cy for b in group), free))
     lines.sort(key=lambda line: line.middle)
     return lines
 
