@@ -499,8 +499,34 @@ def _ruled_prose(c: Canvas) -> None:
         _at(c, 50, 100 + i * 14, line)
 
 
-@pytest.mark.parametrize("draw", [_chart, _signatures, _letter_head, _ruled_prose],
-                         ids=["chart_axis_labels", "signatures", "letter_head", "ruled_prose_box"])
+def _numbered_paragraphs(c: Canvas) -> None:
+    """Numbered rules whose second lines flow back to the margin under the number."""
+    top = 100
+    for n, lines in enumerate([PROSE[:2], PROSE[2:4], PROSE[4:5] + PROSE[:1]], start=1):
+        _at(c, 50, top, str(n))
+        for k, line in enumerate(lines):
+            _at(c, 50 if k else 80, top + 12 * k, line[:70] if k else line[:64])
+        top += 30
+
+
+def _attendance(c: Canvas) -> None:
+    for i, (label, value) in enumerate([("Sēdi vada:", "Anna Bērziņa, padomes priekšsēdētāja"),
+                                        ("Piedalās:", "Jānis Kalniņš, Ilze Ozola"), ("Nepiedalās:", "nav"),
+                                        ("Protokolē:", "Zane Liepiņa")]):
+        _at(c, 50, 100 + i * 14, label)
+        _at(c, 200, 100 + i * 14, value)
+
+
+def _signed(c: Canvas) -> None:
+    _rows(c, [50, 260, 420], 600, [["Iedzīvotāju padomes priekšsēdētājs", "/paraksts/", "Pēteris Liepa"],
+                                   ["Sēdi protokolēja", "/paraksts/", "Zane Liepiņa"],
+                                   ["Datums", "", "12.03.2026."]], pitch=24)
+
+
+@pytest.mark.parametrize("draw", [_chart, _signatures, _letter_head, _ruled_prose, _numbered_paragraphs,
+                                  _attendance, _signed],
+                         ids=["chart_axis_labels", "signatures", "letter_head", "ruled_prose_box",
+                              "numbered_paragraphs", "attendance", "signed_with_paraksts"])
 def test_more_text_that_is_not_a_table(tmp_path: Path, draw: Callable[[Canvas], None]) -> None:
     """Pattern 4: what aligns without being a table."""
     [page] = _pages(tmp_path, draw)

@@ -20,13 +20,18 @@ CAPTION = re.compile(r"^(?:table|tab\.|tabula|tabele|figure|fig\.|chart|graph|at
 NOTE = re.compile(r"^(?:sources?|avots|avoti|notes?|piez[īi]mes?|datu avots)\s*[:.]", re.I)
 # "J. Bērziņš", "A. K. Ozola": who signs, under or beside their role
 SIGNATORY = re.compile(r"^(?:[A-ZĀ-Ž]\.\s?){1,2}[A-ZĀ-Ž][\w-]+$")
+SIGNED = re.compile(r"^[/(]\s*paraksts\s*[/)]$", re.I)  # "/paraksts/" where a signature stands
+LABELLED = re.compile(r"^[A-ZĀ-Ž][\w.,() -]{0,40}:(?:\s|$)")  # "Izdevējs: ...", "Domes deputāti:"
+ITEM_NUMBER = re.compile(r"^\d{1,2}$")
+PARAGRAPH_WORDS = 8  # mean words of a second-column cell that make it running text
 LIST_MARKER = re.compile(r"^(?:[•◦▪▫■□●○◆◇►▸‣⁃∙·*–—-]|\(?(?:\d{1,3}|[a-zA-Z]|[ivxIVX]{1,4})[.)])$")
 
 
 def is_table(anchors: list[Anchor], block: list[TLine], bounds: list[float], s: TableSettings) -> bool:
     """False for aligned text that is not a table: rows that mostly hold one cell (chart axis
     labels, a list with a stray second column), a bullet or numbered list (a first column of
-    markers only), a signature block (roles beside initials and surnames), or columns of running text (most lines of every column fill it)."""
+    markers, its items' lines flowing back under them), a signature block (roles beside initials
+    and surnames, "/paraksts/"), "Label: value" pairs (a letter or register header), or columns of running text (most lines of every column fill it)."""
     n_cols = len(bounds) - 1
     filled: dict[int, int] = {}
     for a in anchors:
@@ -35,12 +40,17 @@ def is_table(anchors: list[Anchor], block: list[TLine], bounds: list[float], s: 
     n_rows = max(a.row for a in anchors) + 1
     if sum(n >= 2 for n in filled.values()) < s.min_multi * n_rows:
         return False
-    first = [cell_text(a.boxes) for a in anchors if a.col == 0]
-    if n_cols == 2 and first and all(LIST_MARKER.match(t) for t in first):
+    texts = [cell_text(a.boxes) for a in anchors if a.boxes]
+    first = [(cell_text(a.boxes), filled.get(a.row, 0)) for a in anchors if a.col == 0 and a.boxes]
+    if n_cols == 2 and first and _list_items(first, [cell_text(a.boxes) for a in anchors if a.col == 1]):
         return False
+    if n_cols == 2 and first and all(t.endswith(":") for t, _ in first):
+        return False  # "Label:" beside its value: a form or the attendance of a meeting
     last = [cell_text(a.boxes) for a in anchors if a.col + a.cspan == n_cols and a.boxes]
-    if n_cols == 2 and last and all(SIGNATORY.match(t) for t in last):
+    if n_cols == 2 and last and all(SIGNATORY.match(t) for t in last) or any(SIGNED.match(t) for t in texts):
         return False  # a signature block: roles and the names of who signs
+    if sum(bool(LABELLED.match(t)) for t in texts) >= 0.8 * len(texts):
+        return False  # "Label: value" pairs of a letter or register header, a form
     pieces: list[list[list[Box]]] = [[] for _ in range(n_cols)]
     for line in block:
         for (c0, c1), boxes in line_cells(line, bounds[1:-1]).items():
@@ -53,6 +63,14 @@ def is_table(anchors: list[Anchor], block: list[TLine], bounds: list[float], s: 
             full = sum(1 for p in column if len(p) >= 4 and p[-1].x1 - p[0].x0 >= 0.75 * width)
             prose += full >= 0.6 * len(column)
     return prose < n_cols
+
+
+def _list_items(first: list[tuple[str, int]], second: list[str]) -> bool:
+    """A list in two columns: item markers (or, beside paragraphs, bare item numbers) in the
+    first, and any other first-column line a line of an item flowing back under its marker."""
+    long = bool(second) and statistics.fmean(len(t.split()) for t in second) >= PARAGRAPH_WORDS
+    marks = [bool(LIST_MARKER.match(t) or (long and ITEM_NUMBER.match(t))) for t, _ in first]
+    return all(m or n == 1 for m, (_, n) in zip(marks, first)) and sum(marks) * 2 >= len(first)
 
 
 def beside_table(line_text: str, above: bool) -> bool:
