@@ -567,16 +567,17 @@ def _plan_table_page(c: Canvas, caption: str, rows: list[list[str]]) -> None:
 
 def test_stitch_keeps_apart_tables_with_a_caption_between() -> None:
     """Pattern 5: two tables with the same columns on consecutive pages, the second under its
-    own caption, are two tables."""
-    pages = []
-    for page_no, caption in ((1, "1. tabula. Kuldīgas novads"), (2, "2. tabula. Jelgavas novads")):
-        page = Page(page_no, A4[0], A4[1], words=[Word(w, 50.0 + 40 * i, 80.0, 85.0 + 40 * i, 89.0)
-                                                  for i, w in enumerate(caption.split())])
-        pages.append(page)
-    first = _table(1, [HEAD, ["1.", "Apmierinātība", "≥ 5%"]], 1, 100, 780)
-    second = _table(2, [HEAD, ["1.", "Mainība", "≤ 10%"]], 1, 100, 200)
-    assert len(stitch([first, second])) == 1  # without the pages: columns and header agree
-    assert len(stitch([first, second], pages)) == 2
+    own caption, are two tables; with only running text in the page's top band they join."""
+    def parts() -> list[Table]:
+        return [_table(1, [HEAD, ["1.", "Apmierinātība", "≥ 5%"]], 1, 100, 780),
+                _table(2, [HEAD, ["1.", "Mainība", "≤ 10%"]], 1, 320, 400)]
+
+    def pages(top: float) -> list[Page]:
+        caption = [Word(w, 50.0 + 40 * i, top, 85.0 + 40 * i, top + 9) for i, w in enumerate("2. tabula. Jelgava".split())]
+        return [Page(1, A4[0], A4[1]), Page(2, A4[0], A4[1], words=caption)]
+    assert len(stitch(parts())) == 1  # without the pages: columns and header agree
+    assert len(stitch(parts(), pages(300.0))) == 2
+    assert len(stitch(parts(), pages(40.0))) == 1  # a running header, not a caption
 
 
 def test_long_list_over_seven_pages_is_one_table(tmp_path: Path) -> None:
