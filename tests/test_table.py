@@ -634,3 +634,15 @@ def test_debug_picture_draws_rulings_gaps_and_tables(tmp_path: Path) -> None:
     right = pixels[round(table.bbox[2]), 130]
     assert right[1] > 120 and right[0] < 80  # the table's border, in green
     assert pixels[300, 600] == (255, 255, 255)  # the rest of the page as rendered
+
+
+def test_nested_header_paths_prefix_each_child_once() -> None:
+    """A parent over two groups over their columns: every column label gets each ancestor once."""
+    from pipeline.tables.grid import Anchor, header_paths
+
+    top = Anchor(0, 0, 1, 4, text="Uzdevumi")
+    groups = [Anchor(1, 0, 1, 2, text="Valsts"), Anchor(1, 2, 1, 2, text="Pašvaldības")]
+    labels = [Anchor(2, c, text=t) for c, t in enumerate(["Nr.", "Apraksts", "Nr.", "Apraksts"])]
+    header_paths([top, *groups, *labels], 3)
+    assert [a.text for a in labels] == ["Uzdevumi / Valsts / Nr.", "Uzdevumi / Valsts / Apraksts",
+                                        "Uzdevumi / Pašvaldības / Nr.", "Uzdevumi / Pašvaldības / Apraksts"]

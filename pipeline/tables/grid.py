@@ -41,11 +41,23 @@ def grid_table(page: Page, anchors: list[Anchor], n_rows: int, n_cols: int, meth
 
 
 def header_paths(anchors: list[Anchor], n_header: int) -> None:
-    """Prefix a header cell under a spanning parent with the parent: "Parent / Child"."""
-    at = {(a.row, a.col): a for a in anchors}
+    """Prefix a header cell under a spanning parent with the parent: "Parent / Child".
+
+    The child under each column of the parent is the first cell covering that column below
+    it; a child spanning several of those columns is prefixed once.
+    """
+    cover: dict[tuple[int, int], Anchor] = {}
+    for a in anchors:
+        for r in range(a.row, a.row + a.rspan):
+            for c in range(a.col, a.col + a.cspan):
+                cover[(r, c)] = a
     for parent in sorted((a for a in anchors if a.row < n_header and a.cspan > 1 and a.text),
                          key=lambda a: a.row):
+        children: dict[int, Anchor] = {}
         for col in range(parent.col, parent.col + parent.cspan):
-            child = next((at[(r, col)] for r in range(parent.row + parent.rspan, n_header) if (r, col) in at), None)
+            child = next((cover[(r, col)] for r in range(parent.row + parent.rspan, n_header)
+                          if (r, col) in cover), None)
             if child is not None and child.text:
-                child.text = f"{parent.text} / {child.text}"
+                children[id(child)] = child
+        for child in children.values():
+            child.text = f"{parent.text} / {child.text}"
