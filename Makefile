@@ -35,8 +35,26 @@ bench: $(STAMP)
 bench-text: $(STAMP)
 	$(BIN)/python -m bench text
 
-bench-tables: $(STAMP)
+# Table peers (pdfplumber, camelot, tabula) live in their own environment, never in .venv.
+BENCH_VENV := .bench-venv
+BENCH_PEERS := pdfplumber==0.11.10 camelot-py==2.0.0 opencv-python-headless==5.0.0.93 ghostscript==0.8.1 \
+	tabula-py==2.10.0 jpype1==1.7.1 pandas==3.1.1 pyarrow==26.0.1 pypdfium2==5.15.2
+ICDAR_TOOL ?= ../shared/tools/icdar2013.py
+ICDAR_DATA ?= ../shared/bench/icdar2013-eu
+TABLE_SYSTEMS ?= lvingest pdfplumber camelot-lattice camelot-stream tabula
+
+$(BENCH_VENV)/.installed:
+	@bash .ci/install-system ghostscript default-jre-headless
+	uv venv --quiet --allow-existing --python $(PY) $(BENCH_VENV)
+	uv pip install --quiet --python $(BENCH_VENV)/bin/python $(BENCH_PEERS)
+	@touch $@
+
+# Throughput on the fixtures, then lvingest and its peers side by side on ICDAR 2013 (EU half).
+bench-tables: $(STAMP) $(BENCH_VENV)/.installed
 	$(BIN)/python -m bench tables
+	@if [ -f $(ICDAR_TOOL) ] && [ -d $(ICDAR_DATA) ]; then \
+	  $(BENCH_VENV)/bin/python $(ICDAR_TOOL) $(ICDAR_DATA) $(TABLE_SYSTEMS) --rerun; \
+	else echo "ICDAR 2013 comparison skipped: no $(ICDAR_TOOL) or $(ICDAR_DATA)"; fi
 
 fixtures: $(STAMP)
 	$(BIN)/python fixtures/generate.py
@@ -49,4 +67,4 @@ lock:
 	uv pip compile pyproject.toml --extra dev --generate-hashes --no-header --python-version 3.11 -o requirements.lock
 
 clean:
-	rm -rf $(VENV) $(OUT)/* .pytest_cache
+	rm -rf $(VENV) $(BENCH_VENV) $(OUT)/* .pytest_cache

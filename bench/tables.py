@@ -1,7 +1,7 @@
 """Table extraction throughput against pdfplumber's own, on the same pages in one run.
 
 - lvingest: per page, words and edges read with pdfplumber into a ``Page`` (the pipeline's
-  ``source.read_page``), then ``table.find_tables``; ``table.stitch`` over the document;
+  ``source.read_page``), then ``tables.find_tables``; ``tables.stitch`` over the document;
 - pdfplumber: per page, ``page.find_tables()`` and ``page.extract_words()``.
 
 The pages are the text-layer fixture PDFs (those whose gold pages are all "text"), cycled into
@@ -23,7 +23,7 @@ import pikepdf
 
 from pipeline.document import Page
 from pipeline.source import Limits, open_pdf, read_page
-from pipeline.table import find_tables, stitch
+from pipeline.tables import find_tables, stitch
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import dates, entities, layout, lexicon, municipalities, repair, table, targets
+from . import dates, entities, layout, lexicon, municipalities, repair, tables, targets
 from .concurrency import ordered_map
 from .document import Document, Page
 from .errors import InputFileError, PageError, RenderError
@@ -134,8 +134,8 @@ def repair_pages(doc: Document, ctx: Context) -> None:
 @component("tables")
 def find_tables(doc: Document, ctx: Context) -> None:
     """Tables per page, stitched across page breaks; cell text gets the same repair as pages."""
-    found = [t for page in doc.pages for t in table.find_tables(page)]
-    doc.tables = table.stitch(found)
+    found = [t for page in doc.pages for t in tables.find_tables(page)]
+    doc.tables = tables.stitch(found, doc.pages)
     for t in doc.tables:
         for cell in t.cells:
             cell.text = repair.repair_text(cell.text)[0]

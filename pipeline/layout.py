@@ -11,13 +11,13 @@ import math
 import re
 import statistics
 import unicodedata
-from bisect import bisect_left, bisect_right, insort
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Hashable, Iterator
 from dataclasses import dataclass
 
-from .document import Line, Page, Ruling, Word
-from .geometry import Box, skew
+from .document import Line, Page, Ruling
+from .geometry import Box, free_spans, visual_lines
 from .textnorm import clean_text, strip_marks
 
 BAND = 0.12  # share of the page height at the top and bottom where running lines live
@@ -27,6 +27,7 @@ CELL_GAP = 1.5  # gap between table cells on one line, in that line's word heigh
 HEADER_GAP = 1.5  # gap that sets a header/footer off the body, in median word heights
 PARAGRAPH_PITCH = 1.45  # baseline step, in typical line pitches, that starts a new block
 SIZE_CHANGE = 1.3  # word-height ratio between adjacent lines that starts a new block
+LINE_TOLERANCE = 0.5  # vertical distance of word centres on one line, in median word heights
 SPECK = 0.4  # words lower than this share of the median height: punctuation, OCR specks
 
 _PAGE_NUMBER = re.compile(
@@ -71,14 +72,7 @@ class _Row:
 
     def free(self, min_width: float) -> list[tuple[float, float]]:
         """Horizontal spans with no word: both margins and every gap of at least ``min_width``."""
-        spans = [(-math.inf, self.x0)]
-        reach = self.boxes[0].x1
-        for box in self.boxes[1:]:
-            if box.x0 - reach >= min_width:
-                spans.append((reach, box.x0))
-            reach = max(reach, box.x1)
-        spans.append((self.x1, math.inf))
-        return spans
+        return free_spans(self.boxes, min_width)
 
 
 @dataclass(slots=True)
@@ -123,11 +117,8 @@ def build_lines(page: Page) -> list[Line]:
     if not words:
         return []
     height = statistics.median(max(w.height, 0.1) for w in words)
-    chained = _chain_rows(words, height, reach=max(w.height for w in words))
-    slope = skew([[((w.x0 + w.x1) / 2, (w.top + w.bottom) / 2) for w in row] for row in chained])
-    rows = sorted(
-        (_Row.of([Box.of(w).deskew(slope) for w in row]) for row in chained), key=lambda r: r.centre
-    )
+    rows = sorted((_Row.of(chain) for chain in visual_lines(words, LINE_TOLERANCE * height, SPECK * height)),
+                  key=lambda r: r.centre)
     regions = _regions(rows, _gutters(rows, GUTTER_WIDTH * height), page.height, height)
     units = list(_reading_order(rows, regions, page.rulings))
     return _into_blocks(units, height)
@@ -175,66 +166,6 @@ def page_texts(page: Page) -> tuple[str, str]:
     raw = _join_lines(page.lines, skip=set())
     kept = _join_lines(page.lines, skip=page.running)
     return raw, clean_text(kept)
-
-
-def _chain_rows(words: list[Word], height: float, reach: float) -> list[list[Word]]:
-    """Group words into rows by chaining each onto the row whose last word it overlaps.
-
-    Words are taken left to right and compared with their left neighbour only, so a skewed
-    scan (about 1 degree drifts ~9 pt across a page, nearly a line) still chains: one
-    word-to-word step drifts a fraction of a point. ``index`` keeps rows sorted by their last
-    word's centre, so candidates are found by bisection instead of a scan of every row. OCR
-    specks and punctuation (a bullet "-" is a sliver) would chain onto the wrong line, so they
-    are placed afterwards, by the word nearest to them.
-    """
-    rows: list[list[Word]] = []
-    index: list[tuple[float, int]] = []
-    specks: list[Word] = []
-    for word in sorted(words, key=lambda w: (w.x0, w.top)):
-        if word.height < SPECK * height:
-            specks.append(word)
-            continue
-        centre = (word.top + word.bottom) / 2
-        lo = bisect_left(index, (centre - reach, -1))
-        hi = bisect_right(index, (centre + reach, len(rows)))
-        best: tuple[float, float] | None = None
-        best_pos = -1
-        for pos in range(lo, hi):
-            last = rows[index[pos][1]][-1]
-            overlap = min(word.bottom, last.bottom) - max(word.top, last.top)
-            share = overlap / max(min(word.height, last.height), 0.1)
-            rank = (share, -abs(index[pos][0] - centre))
-            if share >= 0.5 and (best is None or rank > best):
-                best, best_pos = rank, pos
-        if best is None:
-            rows.append([word])
-            insort(index, (centre, len(rows) - 1))
-        else:
-            _, row_id = index.pop(best_pos)
-            rows[row_id].append(word)
-            insort(index, (centre, row_id))
-    return _place_specks(rows, specks, reach)
-
-
-def _place_specks(rows: list[list[Word]], specks: list[Word], reach: float) -> list[list[Word]]:
-    """Put each speck on the row whose word nearest in x is nearest in height, if within reach."""
-    starts = [[w.x0 for w in row] for row in rows]
-    extra: list[list[Word]] = [[] for _ in rows]
-    alone: list[list[Word]] = []
-    for speck in specks:
-        centre = (speck.top + speck.bottom) / 2
-        best: tuple[float, int] | None = None
-        for row_id, row in enumerate(rows):
-            i = bisect_left(starts[row_id], speck.x0)
-            near = min(row[max(i - 1, 0):i + 1], key=lambda w: abs(w.x0 - speck.x0))
-            distance = abs((near.top + near.bottom) / 2 - centre)
-            if distance <= reach and (best is None or distance < best[0]):
-                best = (distance, row_id)
-        if best is None:
-            alone.append([speck])
-        else:
-            extra[best[1]].append(speck)
-    return [row + more for row, more in zip(rows, extra)] + alone
 
 
 def _gutters(rows: list[_Row], min_width: float) -> list[_Channel]:

@@ -195,10 +195,7 @@ def read_page(pdf: pdfplumber.PDF, index: int, limits: Limits, path: Path) -> Pa
         ]
         letters = sum(len(w["text"]) for w in found) or 1
         sideways = sum(len(w["text"]) for w in found if not w["upright"]) / letters
-        rulings = [
-            Ruling(float(e["x0"]), float(e["top"]), float(e["x1"]), float(e["bottom"]))
-            for e in plumb.edges
-        ]
+        rulings = _rulings(plumb)
         page = Page(
             page_no=index + 1,
             width=float(plumb.width),
@@ -237,6 +234,27 @@ def _check_content_size(plumb: pdfplumber.page.Page, limits: Limits, path: Path)
             raise DecompressionBombError(
                 str(path), f"page {plumb.page_number}: its content inflates to over "
                            f"{limits.max_content_bytes:,} bytes")
+
+
+RULE_WIDTH = 2.0  # pt: a filled rectangle this thin is a rule drawn as a bar
+STRAIGHT = 0.5  # pt a horizontal or vertical segment may slant over its length
+
+
+def _rulings(plumb: pdfplumber.page.Page) -> list[Ruling]:
+    """The page's drawn rules: straight segments of stroked lines, rectangles and curves, and
+    filled bars thin enough to be a rule. An unstroked filled area (a shaded cell background, an
+    invisible white box) is not a rule, nor is a slanted segment of a curve or chart."""
+    out = []
+    for e in plumb.edges:
+        if e["object_type"] == "rect_edge" and not e.get("stroke"):
+            continue
+        if min(e["x1"] - e["x0"], e["bottom"] - e["top"]) > STRAIGHT:
+            continue
+        out.append(Ruling(float(e["x0"]), float(e["top"]), float(e["x1"]), float(e["bottom"])))
+    for r in plumb.rects:
+        if not r.get("stroke") and r.get("fill") and min(r["width"], r["height"]) <= RULE_WIDTH:
+            out.append(Ruling(float(r["x0"]), float(r["top"]), float(r["x1"]), float(r["bottom"])))
+    return out
 
 
 class Renderer:

@@ -335,3 +335,24 @@ def test_page_text_blocks_and_normalisation() -> None:
     raw, text = page_texts(page)
     assert raw == "Pirmais bloks ﬁnanšu pašval-\ndības līdz Rīga-Jūrmala\n\nOtrais bloks sa\u0304kas"
     assert text == "Pirmais bloks finanšu pašvaldības\nlīdz Rīga-Jūrmala\n\nOtrais bloks sākas"
+
+
+def test_layout_and_tables_read_one_line_model() -> None:
+    """Layout rows and table lines come from one model (``geometry.visual_lines``): on a page
+    skewed by 1° the two stages group exactly the same words into lines."""
+    from pipeline.tables import DEFAULT
+    from pipeline.tables.lines import page_boxes, table_lines
+
+    slope = 0.0175
+    words = []
+    for r, row in enumerate([["Rādītājs", "2024", "2025", "2026"], ["Vakcinācijas aptvere", "85%", "90%", "95%"],
+                             ["Smēķētāju īpatsvars", "22%", "20%", "18%"], ["Fiziski aktīvie", "30%", "35%", "40%"]]):
+        for x, text in zip([51, 300, 380, 460], row):
+            for w in _words(text, x, 100 + 20 * r):
+                words.append(Word(w.text, w.x0, w.top + slope * w.x0, w.x1, w.bottom + slope * w.x0))
+    words += _words("Pēc tabulas seko teksts, kas nav tabulas daļa un stāv vienā rindā.", 51, 200)
+    page = _page(words)
+    boxes, height = page_boxes(page, DEFAULT)
+    by_tables = {frozenset(id(b.word) for b in line.boxes) for line in table_lines(boxes, height, DEFAULT)}
+    by_layout = {frozenset(id(w) for w in line.words) for line in page.lines}
+    assert by_tables == by_layout and len(by_layout) == 5

@@ -19,7 +19,7 @@ from reportlab.pdfgen.canvas import Canvas
 from conftest import gold
 from pagebuild import ocr_pages, text_pages
 from pipeline.document import Cell, Line, Page, Table, Word
-from pipeline.table import find_tables, stitch
+from pipeline.tables import find_tables, stitch
 from bench.scoring import cell_accuracy
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
@@ -352,3 +352,297 @@ def test_stitch_only_joins_the_last_table_of_a_page_to_the_first_of_the_next() -
     b = _table(1, [["Nr.", "Uzdevums", "Termiņš"], ["1.", "Plāns", "2025"]], 1, 400, 780)
     c = _table(2, [HEAD, ["2.", "Mainība", "≤ 10%"]], 1, 60, 200)
     assert [t.page_last for t in stitch([a, b, c])] == [1, 1, 2]
+
+
+# --- real layouts (issue 14): one test per failure pattern -----------------------------------
+
+
+def _hline(c: Canvas, x0: float, x1: float, top: float) -> None:
+    c.line(x0, A4[1] - top, x1, A4[1] - top)
+
+
+def _vline(c: Canvas, x: float, top: float, bottom: float) -> None:
+    c.line(x, A4[1] - top, x, A4[1] - bottom)
+
+
+STATS = [["Mainīgais", "Vidējais", "Std. nov.", "Min", "Max"],
+         ["Vecums", "50.8", "15.9", "21", "90"],
+         ["Vīrieši", "0.47", "0.50", "0", "1"],
+         ["Ienākumi", "2127", "1389", "22", "22500"],
+         ["Mājsaimniecība", "2.43", "1.22", "1", "9"]]
+STATS_X = [50, 200, 270, 340, 400]
+
+
+def test_caption_source_and_section_row_do_not_merge_columns(tmp_path: Path) -> None:
+    """Pattern 1: a caption over the table, a full-width section row inside it and a source
+    line under it each cross every column gap; none may wipe the gaps out."""
+    def draw(c: Canvas) -> None:
+        _at(c, 50, 80, "3. tabula. Aptaujas dalībnieku raksturojums pēc galvenajiem mainīgajiem")
+        _rows(c, STATS_X, 100, STATS[:3], pitch=14)
+        _at(c, 50, 142, "Mājsaimniecības un ienākumu rādītāji par visiem respondentiem kopā")
+        _rows(c, STATS_X, 156, STATS[3:], pitch=14)
+        _at(c, 50, 190, "Avots: aptaujas dati, 2024. gads; dati svērti pēc reģiona un vecuma grupas.")
+    [page] = _pages(tmp_path, draw)
+    [table] = find_tables(page)
+    assert table.n_cols == 5
+    grid = table.grid()
+    assert grid[:3] == STATS[:3] and grid[-2:] == STATS[3:]
+    assert grid[3][0].startswith("Mājsaimniecības un ienākumu") and grid[3][1:] == [""] * 4
+    assert table.header_rows() == [0]  # found under the caption
+    assert not any("Avots" in c.text or "tabula" in c.text for c in table.cells)
+
+
+def test_table_does_not_run_on_into_closing_text(tmp_path: Path) -> None:
+    def draw(c: Canvas) -> None:
+        _rows(c, STATS_X, 100, STATS, pitch=14)
+        for i, line in enumerate(PROSE[:3]):
+            _at(c, 50, 172 + i * 12, line)
+    [page] = _pages(tmp_path, draw)
+    [table] = find_tables(page)
+    assert table.grid() == STATS
+
+
+def test_header_rules_only_booktabs(tmp_path: Path) -> None:
+    """Pattern 2: rules above and under the header and under the body, no verticals."""
+    def draw(c: Canvas) -> None:
+        for top in (95, 112, 172):
+            _hline(c, 45, 440, top)
+        _rows(c, STATS_X, 100, STATS[:1])
+        _rows(c, STATS_X, 116, STATS[1:], pitch=14)
+    [page] = _pages(tmp_path, draw)
+    [table] = find_tables(page)
+    assert table.grid() == STATS and table.header_rows() == [0]
+
+
+def test_vertical_rules_in_the_header_only(tmp_path: Path) -> None:
+    """Pattern 2: every row ruled, but vertical rules only between the header cells: the body
+    rows must not end up in one cell."""
+    def draw(c: Canvas) -> None:
+        xs = [45, 190, 262, 332, 394, 440]
+        for x in xs:
+            _vline(c, x, 95, 112)
+        for x in (xs[0], xs[-1]):
+            _vline(c, x, 112, 180)
+        for r in range(6):
+            _hline(c, xs[0], xs[-1], 95 + 17 * r if r < 2 else 112 + 17 * (r - 1))
+        _rows(c, STATS_X, 99, STATS[:1])
+        _rows(c, STATS_X, 116, STATS[1:], pitch=17)
+    [page] = _pages(tmp_path, draw)
+    [table] = find_tables(page)
+    assert table.grid() == STATS
+
+
+def test_boxed_columns_without_row_rules(tmp_path: Path) -> None:
+    """Pattern 2: a box per column and a rule under the header, nothing between body rows:
+    each column's body would be one tall cell."""
+    def draw(c: Canvas) -> None:
+        xs = [45, 190, 262, 332, 394, 440]
+        for x in xs:
+            _vline(c, x, 95, 175)
+        for top in (95, 112, 175):
+            _hline(c, xs[0], xs[-1], top)
+        _rows(c, STATS_X, 99, STATS[:1])
+        _rows(c, STATS_X, 116, STATS[1:], pitch=14)
+    [page] = _pages(tmp_path, draw)
+    [table] = find_tables(page)
+    assert table.grid() == STATS
+
+
+def test_slanted_lines_invisible_and_shaded_boxes_are_not_rulings(tmp_path: Path) -> None:
+    """Pattern 3: a chart's slanted line, a white unstroked box around the page and shaded
+    cell backgrounds inset from the cell borders must not draw a grid."""
+    def draw(c: Canvas) -> None:
+        c.setFillColorRGB(1, 1, 1)
+        c.rect(20, 20, A4[0] - 40, A4[1] - 40, stroke=0, fill=1)
+        c.setFillColorRGB(0.85, 0.85, 0.85)
+        for r in range(len(STATS)):
+            for x0, x1 in zip(STATS_X, STATS_X[1:] + [440]):
+                c.rect(x0 + 10, A4[1] - (112 + 14 * r), x1 - x0 - 20, 12, stroke=0, fill=1)
+        c.setFillColorRGB(0, 0, 0)
+        c.line(60, A4[1] - 300, 400, A4[1] - 220)
+        _rows(c, STATS_X, 100, STATS, pitch=14)
+    [page] = _pages(tmp_path, draw)
+    assert page.rulings == []
+    [table] = find_tables(page)
+    assert table.method == "unruled" and table.grid() == STATS
+
+
+def _chart(c: Canvas) -> None:
+    """A line chart's axis labels: ticks stacked on the left, years along the bottom."""
+    for i, tick in enumerate(["12000", "10000", "8000", "6000", "4000", "2000", "0"]):
+        _at(c, 60, 100 + i * 30, tick)
+    for i, year in enumerate(["2019", "2020", "2021", "2022", "2023"]):
+        _at(c, 110 + i * 80, 290, year)
+    _at(c, 250, 310, "Gads")
+
+
+def _signatures(c: Canvas) -> None:
+    for i, (role, name) in enumerate([("Ministre", "I. Bērziņa"), ("Valsts sekretārs", "J. Kalniņš"),
+                                      ("Iesniedzējs: Veselības ministrija", "A. Ozola")]):
+        _at(c, 50, 600 + i * 30, role)
+        _at(c, 430, 600 + i * 30, name)
+
+
+def _letter_head(c: Canvas) -> None:
+    _at(c, 50, 60, "LATVIJAS REPUBLIKAS VESELĪBAS MINISTRIJA")
+    _at(c, 50, 76, "Brīvības ielā 72, Rīgā, LV-1011")
+    _at(c, 400, 76, "tālr. 67876000")
+    _at(c, 50, 92, "www.vm.gov.lv")
+    _at(c, 400, 92, "e-pasts vm@vm.gov.lv")
+    _at(c, 50, 120, "Rīgā")
+    _at(c, 400, 120, "Nr. 01-12/345")
+
+
+def _ruled_prose(c: Canvas) -> None:
+    c.rect(45, A4[1] - 170, 500, 80)
+    for i, line in enumerate(PROSE[:4]):
+        _at(c, 50, 100 + i * 14, line)
+
+
+def _numbered_paragraphs(c: Canvas) -> None:
+    """Numbered rules whose second lines flow back to the margin under the number."""
+    top = 100
+    for n, lines in enumerate([PROSE[:2], PROSE[2:4], PROSE[4:5] + PROSE[:1]], start=1):
+        _at(c, 50, top, str(n))
+        for k, line in enumerate(lines):
+            _at(c, 50 if k else 80, top + 12 * k, line[:70] if k else line[:64])
+        top += 30
+
+
+def _attendance(c: Canvas) -> None:
+    for i, (label, value) in enumerate([("Sēdi vada:", "Anna Bērziņa, padomes priekšsēdētāja"),
+                                        ("Piedalās:", "Jānis Kalniņš, Ilze Ozola"), ("Nepiedalās:", "nav"),
+                                        ("Protokolē:", "Zane Liepiņa")]):
+        _at(c, 50, 100 + i * 14, label)
+        _at(c, 200, 100 + i * 14, value)
+
+
+def _signed(c: Canvas) -> None:
+    _rows(c, [50, 260, 420], 600, [["Iedzīvotāju padomes priekšsēdētājs", "/paraksts/", "Pēteris Liepa"],
+                                   ["Sēdi protokolēja", "/paraksts/", "Zane Liepiņa"],
+                                   ["Datums", "", "12.03.2026."]], pitch=24)
+
+
+@pytest.mark.parametrize("draw", [_chart, _signatures, _letter_head, _ruled_prose, _numbered_paragraphs,
+                                  _attendance, _signed],
+                         ids=["chart_axis_labels", "signatures", "letter_head", "ruled_prose_box",
+                              "numbered_paragraphs", "attendance", "signed_with_paraksts"])
+def test_more_text_that_is_not_a_table(tmp_path: Path, draw: Callable[[Canvas], None]) -> None:
+    """Pattern 4: what aligns without being a table."""
+    [page] = _pages(tmp_path, draw)
+    assert find_tables(page) == []
+
+
+PLAN = [("Laiks", "Aktivitāte", "Atbildīgais", "Rezultāts"),
+        ("Janvāris", "Koordinatoru tikšanās un darba\nplāna apspriešana", "NVPT sekretariāts",
+         "Saskaņots darba\nplāns"),
+        ("Marts", "Apmācības pašvaldību\nspeciālistiem", "SPKC", "Apmācīti 40\nspeciālisti"),
+        ("Visu gadu", "Konsultācijas par veselības\nveicināšanas pasākumiem", "Veselības ministrija",
+         "Sniegtas\nkonsultācijas")]
+
+
+def test_work_plan_with_wrapped_and_vertically_centred_cells(tmp_path: Path) -> None:
+    """Pattern 6: borderless, each row's long cells wrap to two lines and its short cells sit
+    centred between them: one visual row is one row."""
+    xs = [50, 130, 300, 420]
+
+    def draw(c: Canvas) -> None:
+        for r, row in enumerate(PLAN):
+            top = 100 + r * 34
+            for x, text in zip(xs, row):
+                lines = text.split("\n")
+                start = top + (11 - 11 * len(lines)) / 2 + 5.5
+                for k, line in enumerate(lines):
+                    _at(c, x, start + k * 11, line)
+    [page] = _pages(tmp_path, draw)
+    [table] = find_tables(page)
+    assert table.grid() == [[" ".join(cell.split("\n")) for cell in row] for row in PLAN]
+    assert table.header_rows() == [0]
+
+
+def _plan_table_page(c: Canvas, caption: str, rows: list[list[str]]) -> None:
+    _at(c, 50, 80, caption)
+    _rows(c, [50, 250, 400], 100, rows, pitch=16)
+
+
+def test_stitch_keeps_apart_tables_with_a_caption_between() -> None:
+    """Pattern 5: two tables with the same columns on consecutive pages, the second under its
+    own caption, are two tables; with only running text in the page's top band they join."""
+    def parts() -> list[Table]:
+        return [_table(1, [HEAD, ["1.", "Apmierinātība", "≥ 5%"]], 1, 100, 780),
+                _table(2, [HEAD, ["1.", "Mainība", "≤ 10%"]], 1, 320, 400)]
+
+    def pages(top: float) -> list[Page]:
+        caption = [Word(w, 50.0 + 40 * i, top, 85.0 + 40 * i, top + 9) for i, w in enumerate("2. tabula. Jelgava".split())]
+        return [Page(1, A4[0], A4[1]), Page(2, A4[0], A4[1], words=caption)]
+    assert len(stitch(parts())) == 1  # without the pages: columns and header agree
+    assert len(stitch(parts(), pages(300.0))) == 2
+    assert len(stitch(parts(), pages(40.0))) == 1  # a running header, not a caption
+
+
+def test_long_list_over_seven_pages_is_one_table(tmp_path: Path) -> None:
+    """Pattern 5: a 313-row list running over 7 pages, header repeated on each, is one table
+    whose columns never merge (the last page is short)."""
+    names = [f"Ciems {i:03d}" for i in range(313)]
+    per_page = 46
+
+    def page_of(k: int) -> Callable[[Canvas], None]:
+        def draw(c: Canvas) -> None:
+            rows = [[n, f"{k + 1}. iecirknis", f"LV-{3000 + i:04d}"]
+                    for i, n in enumerate(names[k * per_page:(k + 1) * per_page], start=k * per_page)]
+            _rows(c, [50, 250, 400], 60, [["Nosaukums", "Iecirknis", "Pasta indekss"]] + rows, pitch=16)
+        return draw
+    pages = _pages(tmp_path, *(page_of(k) for k in range(7)))
+    [table] = stitch([t for p in pages for t in find_tables(p)], pages)
+    assert (table.page_first, table.page_last, table.n_cols) == (1, 7, 3)
+    assert table.n_rows == 314 and table.header_rows() == [0]
+    assert [r[0] for r in table.grid()[1:]] == names
+    assert all(r[2].startswith("LV-") for r in table.grid()[1:])
+
+
+def test_item_numbers_keep_their_last_dot_in_ruled_cells(tmp_path: Path) -> None:
+    """Pattern 7: "1.1." drawn as "1.1" and "." a hair apart is one word in its cell."""
+    def draw(c: Canvas) -> None:
+        xs, tops = [45, 100, 300], [95, 112, 129, 146]
+        for top in tops:
+            _hline(c, xs[0], xs[-1], top)
+        for x in xs:
+            _vline(c, x, tops[0], tops[-1])
+        _rows(c, [50, 105], 99, [["Nr.", "Uzdevums"]])
+        for i, (item, task) in enumerate([("1.1", "Datu apkopošana"), ("1.2", "Apmācības")]):
+            _at(c, 50, 116 + 17 * i, item)
+            _at(c, 50 + pdfmetrics.stringWidth(item, "DejaVu", SIZE) + 3.5, 116 + 17 * i, ".")
+            _at(c, 105, 116 + 17 * i, task)
+    [page] = _pages(tmp_path, draw)
+    [table] = find_tables(page)
+    assert [r[0] for r in table.grid()] == ["Nr.", "1.1.", "1.2."]
+
+
+def test_debug_picture_draws_rulings_gaps_and_tables(tmp_path: Path) -> None:
+    from pipeline.tables.debug import draw as debug_draw
+
+    def draw(c: Canvas) -> None:
+        _hline(c, 45, 440, 95)
+        _rows(c, STATS_X, 100, STATS, pitch=14)
+    path = _pdf(tmp_path / "d.pdf", draw)
+    [table] = find_tables(text_pages(path)[0])
+    image = debug_draw(path, 1, scale=1.0)
+    assert image.size == (595, 842)
+    pixels = image.convert("RGB").load()
+    assert pixels[300, 95][0] > 150 and pixels[300, 95][1] < 80  # the rule, in red
+    assert pixels[140, 130][2] > pixels[140, 130][0] + 40  # the first column gap, tinted blue
+    right = pixels[round(table.bbox[2]), 130]
+    assert right[1] > 120 and right[0] < 80  # the table's border, in green
+    assert pixels[300, 600] == (255, 255, 255)  # the rest of the page as rendered
+
+
+def test_nested_header_paths_prefix_each_child_once() -> None:
+    """A parent over two groups over their columns: every column label gets each ancestor once."""
+    from pipeline.tables.grid import Anchor, header_paths
+
+    top = Anchor(0, 0, 1, 4, text="Uzdevumi")
+    groups = [Anchor(1, 0, 1, 2, text="Valsts"), Anchor(1, 2, 1, 2, text="Pašvaldības")]
+    labels = [Anchor(2, c, text=t) for c, t in enumerate(["Nr.", "Apraksts", "Nr.", "Apraksts"])]
+    header_paths([top, *groups, *labels], 3)
+    assert [a.text for a in labels] == ["Uzdevumi / Valsts / Nr.", "Uzdevumi / Valsts / Apraksts",
+                                        "Uzdevumi / Pašvaldības / Nr.", "Uzdevumi / Pašvaldības / Apraksts"]

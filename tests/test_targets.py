@@ -13,7 +13,7 @@ import pytest
 from conftest import gold
 from pagebuild import text_pages
 from pipeline.document import Cell, Table
-from pipeline.table import find_tables, stitch
+from pipeline.tables import find_tables, stitch
 from pipeline.targets import parse_value, targets_from_table, targets_from_text
 from bench.scoring import precision_recall
 
