@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import dates, entities, layout, lexicon, repair, table, targets
+from . import dates, entities, language, layout, lexicon, repair, table, targets
 from .concurrency import ordered_map
 from .document import Document, Page
 from .errors import InputFileError, PageError, RenderError
@@ -75,7 +75,7 @@ def read(doc: Document, ctx: Context) -> None:
                 needs_ocr, why = (
                     (True, "OCR forced")
                     if cfg.force_ocr
-                    else assess(pread, lexicon.folded_ratio, cfg.triage)
+                    else assess(pread, language.known_ratio, cfg.triage)
                 )
                 pread.page.triage = why
                 # rendering happens here, in this thread: pdfium is not thread-safe
@@ -136,9 +136,10 @@ def find_tables(doc: Document, ctx: Context) -> None:
     """Tables per page, stitched across page breaks; cell text gets the same repair as pages."""
     found = [t for page in doc.pages for t in table.find_tables(page)]
     doc.tables = table.stitch(found)
+    languages = {page.page_no: language.language(page.text) for page in doc.pages}  # for short cells
     for t in doc.tables:
         for cell in t.cells:
-            cell.text = repair.repair_text(cell.text)[0]
+            cell.text = repair.repair_text(cell.text, languages.get(cell.page_no, language.LATVIAN))[0]
 
 
 @component("entities")

@@ -22,6 +22,7 @@ from importlib.resources import files
 
 import ftfy
 
+from . import language
 from .document import Repair
 from .lexicon import Lexicon, get_lexicon
 from .textnorm import LATVIAN_MARKED, fold
@@ -370,11 +371,13 @@ class _Neighbour:
     trail: str = "."  # its trailing punctuation; the text's start counts as a sentence end
 
 
-def _fix_words(text: str, out: list[Repair]) -> str:
+def _fix_words(text: str, out: list[Repair], default_language: str = language.LATVIAN) -> str:
     r, lex = rules(), get_lexicon()
     lines = text.split("\n")
     offsets = list(itertools.accumulate([0] + [len(line) + 1 for line in lines[:-1]]))
-    per_line = [_split(line, off) for line, off in zip(lines, offsets)]
+    # only Latvian lines are repaired: English, German, Russian stay as written
+    latvian = [lang == language.LATVIAN for lang in language.line_languages(text, lex, default=default_language)]
+    per_line = [_split(line, off) if ok else [] for line, off, ok in zip(lines, offsets, latvian)]
     all_tokens = [t for tokens in per_line for t in tokens]
     folded_text = _is_folded_text(all_tokens, lex, r)
     previous: list[str] = []
@@ -410,10 +413,14 @@ def _fix_words(text: str, out: list[Repair]) -> str:
     return _fix_phrases(text, r, out) if folded_text else text
 
 
-def repair_text(text: str) -> tuple[str, list[Repair]]:
-    """Repaired text and the changes made; the number of lines never changes."""
+def repair_text(text: str, default_language: str = language.LATVIAN) -> tuple[str, list[Repair]]:
+    """Repaired text and the changes made; the number of lines never changes.
+
+    Words are repaired on Latvian lines only (``language.line_languages``);
+    ``default_language`` is the verdict for text too short to show its own (a table cell: its
+    page's language)."""
     changes: list[Repair] = []
     text = _fix_mojibake(text, changes)
     text = _fix_marks(text, changes)
-    text = _fix_words(text, changes)
+    text = _fix_words(text, changes, default_language)
     return text, changes

@@ -58,6 +58,6 @@ def assess(
     if len(alpha) >= rules.min_words_for_lexicon:
         ratio = known_ratio(" ".join(alpha))
         if ratio < rules.min_lexicon_ratio:
-            return True, f"Latvian lexicon knows {ratio:.0%} of words: text layer is garbage"
-        return False, f"text layer kept (lexicon {ratio:.0%})"
+            return True, f"lexicons know {ratio:.0%} of words: text layer is garbage"
+        return False, f"text layer kept (lexicons know {ratio:.0%})"
     return False, "text layer kept (short page)"
