@@ -12,8 +12,10 @@ def page_of(text: str, image_cover: float = 0.0) -> PageRead:
     return PageRead(page=Page(1, 595.0, 842.0, words=words), image_cover=image_cover)
 
 
-ENGLISH = ("The mean annual air temperature was the highest since observations began, and the "
-           "spring was warm and dry in most regions of the country.")
+# few short function words, which Latvian shares by folded spelling ("the", "and", "was")
+ENGLISH = ("Annual precipitation anomalies: monthly sums compared with climatological normals, "
+           "measured at meteorological stations; warmest winter recorded, followed by "
+           "exceptionally sunny weather throughout spring")
 LATVIAN_FOLDED = ("Pasvaldiba nodrosina atbalstu gimenem ar berniem un organize izglitibas "
                   "pasakumus visa novada teritorija katru gadu.")
 
