@@ -17,12 +17,13 @@ import json
 import math
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.resources import files
 
 import ftfy
 
-from . import language
+from . import language, names
 from .document import Repair
 from .lexicon import Lexicon, get_lexicon
 from .textnorm import LATVIAN_MARKED, fold
@@ -266,7 +267,8 @@ def _candidates(core: str, lex: Lexicon, r: Rules) -> dict[str, tuple[float, str
 
 
 def _choose(
-    token: _Token, previous: list[str], lex: Lexicon, r: Rules, folded_text: bool, after_day: bool
+    token: _Token, previous: list[str], lex: Lexicon, r: Rules, folded_text: bool, after_day: bool,
+    allowed: Callable[[str], bool] | None = None,
 ) -> _Choice | None:
     core = token.core
     low = core.lower()
@@ -278,10 +280,12 @@ def _choose(
     )
     if not folded_text and not damaged and (own > 0 or LATVIAN_MARKED.intersection(core)):
         return None  # a known word, or one already written with diacritics: not ours to judge
-    found = _candidates(core, lex, r)
+    found = {f: v for f, v in _candidates(core, lex, r).items() if allowed is None or allowed(f)}
     if not found:
         # outside the lexicon: in folded text, the letter-window model's guess
         guess = lex.guess_marks(low) if folded_text and low.isalpha() and low == fold(low) else low
+        if allowed is not None and not allowed(guess):
+            return None
         return _Choice(guess, 0.0, "diacritic_restore", 0.5) if guess != low else None
     # no locative after a preposition, nor after a day number ("12. jūlija", not "12. jūlijā")
     after_preposition = after_day or any(p in r.prepositions for p in previous[-r.preposition_window :])
@@ -302,6 +306,47 @@ def _choose(
         return None
     total = sum(math.exp(s) for s, _ in scored.values()) or 1.0
     return _Choice(best, scored[best][0], scored[best][1], math.exp(scored[best][0]) / total)
+
+
+def _damage(core: str, r: Rules) -> set[int]:
+    """Positions of the characters in ``core`` that show damage: mojibake letters, OCR
+    look-alikes (``$``, ``é``, ``ii``), digits and signs among letters, a capital inside small
+    letters (``RIga``, ``registrEta``)."""
+    found = {
+        i for i, c in enumerate(core)
+        if c in r.mojibake_marks or c in r.confusions or not c.isalpha()
+        or (i and c.isupper() and not core.isupper())
+    }
+    for key in (k for k in r.confusions if len(k) == 2):
+        start = core.find(key)
+        while start >= 0:
+            found.update((start, start + 1))
+            start = core.find(key, start + 1)
+    return found
+
+
+def _sign_fix(core: str, r: Rules) -> _Choice | None:
+    """A name the lexicon does not know, with a sign among its letters that stands for one
+    letter only (``Ka$ka``): that letter put back, nothing else changed."""
+    letters = list(core.lower())
+    for i, c in enumerate(core):
+        targets = r.confusions.get(c, [])
+        if not c.isalpha() and len(targets) == 1 and 0 < i < len(core) - 1 and core[i - 1].isalpha():
+            letters[i] = targets[0]
+    form = "".join(letters)
+    return _Choice(form, 0.0, "ocr_confusion", 0.9) if form != core.lower() else None
+
+
+def _guard(
+    token: _Token, spotter: names.NameSpotter, sentence_start: bool, folded_text: bool, r: Rules
+) -> Callable[[str], bool] | None:
+    """What a word may become, before its candidates are chosen: a name keeps everything but
+    its visible damage (``names.allows``), except in folded text, where the missing marks are
+    the damage; None lets every candidate through."""
+    if not spotter.is_name(token.lead, token.core, token.trail, sentence_start) or folded_text:
+        return None
+    damaged = _damage(token.core, r)
+    return lambda form: names.allows(form, token.core, damaged)
 
 
 def _is_folded_text(tokens: list[_Token], lex: Lexicon, r: Rules) -> bool:
@@ -382,19 +427,24 @@ def _fix_words(text: str, out: list[Repair], default_language: str = language.LA
     folded_text = _is_folded_text(all_tokens, lex, r)
     previous: list[str] = []
     before = _Neighbour()
+    spotter = names.NameSpotter()
     for n, tokens in enumerate(per_line):
         line = lines[n]
         pieces, cursor = [], 0
         for k, token in enumerate(tokens):
             start = token.start - offsets[n]
+            sentence_start = _opens_sentence(lines, n, start)
+            allowed = _guard(token, spotter, sentence_start, folded_text, r)
             if not token.core or _protected(token.core):
                 previous.append(fold(token.core.lower()))
                 before = _Neighbour(token.core.lower(), token.trail)
                 continue
             after_day = bool(DAY_BEFORE.search(line[:start]))
-            choice = _choose(token, previous, lex, r, folded_text, after_day)
+            choice = _choose(token, previous, lex, r, folded_text, after_day, allowed)
+            if choice is None and allowed is not None:
+                choice = _sign_fix(token.core, r)
             form = choice.form if choice else token.core.lower()
-            if folded_text:
+            if folded_text and allowed is None:
                 next_core = tokens[k + 1].core if k + 1 < len(tokens) else ""
                 in_context = _in_context(form, before, token.trail, next_core, lex, r)
                 if in_context != form:
@@ -402,13 +452,14 @@ def _fix_words(text: str, out: list[Repair], default_language: str = language.LA
             before = _Neighbour(form, token.trail)
             previous.append(fold(form))
             if choice:
-                new_core = _with_case(choice.form, token.core, _opens_sentence(lines, n, start))
+                new_core = _with_case(choice.form, token.core, sentence_start)
                 out.append(Repair(token.core, new_core, choice.kind, round(choice.share, 3),
                                   token.start + len(token.lead)))
                 pieces.append(line[cursor:start] + token.lead + new_core + token.trail)
                 cursor = token.end - offsets[n]
         pieces.append(line[cursor:])
         lines[n] = "".join(pieces)
+        spotter.line_end()
     text = "\n".join(lines)
     return _fix_phrases(text, r, out) if folded_text else text
 
