@@ -76,6 +76,7 @@ class Rules:
     folded_min_restorable_share: float
     phrases: dict[str, str]
     min_log_freq_in_marked_text: float
+    known_word_margin: float
     context: NeighbourRules
 
 
@@ -99,6 +100,7 @@ def rules() -> Rules:
         folded_min_restorable_share=data["folded_text_min_restorable_share"],
         phrases=data["phrases"],
         min_log_freq_in_marked_text=math.log(data["min_freq_in_marked_text"]),
+        known_word_margin=data["known_word_margin"],
         context=NeighbourRules(
             after_comma_only=data["context"]["after_comma_only"],
             before_punctuation=data["context"]["before_punctuation"],
@@ -302,10 +304,22 @@ def _choose(
         return None
     if not folded_text and not damaged and scored[best][0] < r.min_log_freq_in_marked_text:
         return None  # one stray plain word in good text: only restore words in common use
-    if own > 0 and scored.get(low, (math.log(own), ""))[0] >= scored[best][0]:
-        return None
+    if own > 0:
+        margin = _known_word_margin(scored.get(low, (math.log(own), ""))[0], scored[best][0], r)
+        if margin is None:
+            return None
+        return _Choice(best, scored[best][0], scored[best][1], 1.0 / (1.0 + math.exp(-margin)))
     total = sum(math.exp(s) for s, _ in scored.values()) or 1.0
     return _Choice(best, scored[best][0], scored[best][1], math.exp(scored[best][0]) / total)
+
+
+def _known_word_margin(own: float, best: float, r: Rules) -> float | None:
+    """The margin (log units) by which a candidate beats a word the lexicon knows as written,
+    or None when it does not beat it by ``known_word_margin``. The scores are log-frequencies
+    with channel costs now; a context model's scores can take their place. The repair's score
+    is this margin as a probability (``1 / (1 + e^-margin)``)."""
+    margin = best - own
+    return margin if margin > r.known_word_margin else None
 
 
 def _damage(core: str, r: Rules) -> set[int]:
