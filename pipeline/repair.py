@@ -23,7 +23,7 @@ from importlib.resources import files
 
 import ftfy
 
-from . import language, names
+from . import channel, language, names
 from .document import Repair
 from .lexicon import Lexicon, get_lexicon
 from .textnorm import LATVIAN_MARKED, fold
@@ -33,7 +33,7 @@ INNER_SPLIT = re.compile(r"[^\W\d_]-[^\W\d_]|\d\.[^\W\d_]{3,}")
 SENTENCE_OPENERS = ".!?:;•-–—(\"“„«"
 DAY_BEFORE = re.compile(r"(?<![\d.])\d{1,2}\. ?$")
 LETTER_RUN = re.compile(r"[^\W\d_$§&€@]{3,}|[^\W\d_][^\W\d_$§&€@]*(?:[$§&€@][^\W\d_]*)+")
-EDGE_PUNCT = "\"'“”„«»()[]{}.,;:!?…–—-/*"
+EDGE_PUNCT = "\"'“”„«»‚‘’″′()[]{}.,;:!?…–—-/*"
 PROTECTED = re.compile(r"(?i)^(https?://|www\.)|@.*\.|\.(lv|com|eu|org|gov)$")
 FTFY = ftfy.TextFixerConfig(
     uncurl_quotes=False, fix_line_breaks=False, fix_latin_ligatures=False,
@@ -77,6 +77,9 @@ class Rules:
     phrases: dict[str, str]
     min_log_freq_in_marked_text: float
     known_word_margin: float
+    ocr_damaged_share: float
+    guess_windows: int
+    signs: list[tuple[re.Pattern, dict[int, str]]]
     context: NeighbourRules
 
 
@@ -101,6 +104,9 @@ def rules() -> Rules:
         phrases=data["phrases"],
         min_log_freq_in_marked_text=math.log(data["min_freq_in_marked_text"]),
         known_word_margin=data["known_word_margin"],
+        ocr_damaged_share=data["ocr_damaged_share"],
+        guess_windows=data["guess_windows"],
+        signs=[(re.compile(p), str.maketrans(a, b)) for p, a, b, _ in data["signs"]],
         context=NeighbourRules(
             after_comma_only=data["context"]["after_comma_only"],
             before_punctuation=data["context"]["before_punctuation"],
@@ -285,7 +291,7 @@ def _choose(
     found = {f: v for f, v in _candidates(core, lex, r).items() if allowed is None or allowed(f)}
     if not found:
         # outside the lexicon: in folded text, the letter-window model's guess
-        guess = lex.guess_marks(low) if folded_text and low.isalpha() and low == fold(low) else low
+        guess = lex.guess_marks(low, r.guess_windows) if folded_text and low.isalpha() and low == fold(low) else low
         if allowed is not None and not allowed(guess):
             return None
         return _Choice(guess, 0.0, "diacritic_restore", 0.5) if guess != low else None
@@ -324,11 +330,12 @@ def _known_word_margin(own: float, best: float, r: Rules) -> float | None:
 
 def _damage(core: str, r: Rules) -> set[int]:
     """Positions of the characters in ``core`` that show damage: mojibake letters, OCR
-    look-alikes (``$``, ``é``, ``ii``), digits and signs among letters, a capital inside small
-    letters (``RIga``, ``registrEta``)."""
+    look-alikes (``$``, ``é``, ``ii``), digits and signs among letters, letters of another
+    script, a capital inside small letters (``RIga``, ``registrEta``)."""
     found = {
         i for i, c in enumerate(core)
         if c in r.mojibake_marks or c in r.confusions or not c.isalpha()
+        or not unicodedata.name(c, "").startswith("LATIN")  # a Cyrillic or Arabic letter
         or (i and c.isupper() and not core.isupper())
     }
     for key in (k for k in r.confusions if len(k) == 2):
@@ -340,8 +347,8 @@ def _damage(core: str, r: Rules) -> set[int]:
 
 
 def _sign_fix(core: str, r: Rules) -> _Choice | None:
-    """A name the lexicon does not know, with a sign among its letters that stands for one
-    letter only (``Ka$ka``): that letter put back, nothing else changed."""
+    """A word no channel placed, with a sign among its letters that stands for one letter
+    only (``Ka$ka``, ``saisto$os``): that letter put back, nothing else changed."""
     letters = list(core.lower())
     for i, c in enumerate(core):
         targets = r.confusions.get(c, [])
@@ -351,13 +358,48 @@ def _sign_fix(core: str, r: Rules) -> _Choice | None:
     return _Choice(form, 0.0, "ocr_confusion", 0.9) if form != core.lower() else None
 
 
+def _fix_signs(line: str, offset: int, r: Rules, out: list[Repair]) -> str:
+    """Misread signs on a Latvian line (``92. $`` for ``92. §``, ``Il.`` for ``II.``, a bullet
+    read as ``e``): rules from the data file, each translating its match letter for letter."""
+    for pattern, table in r.signs:
+        for m in pattern.finditer(line):
+            fixed = m.group(0).translate(table)
+            if fixed != m.group(0):
+                out.append(Repair(m.group(0), fixed, "ocr_confusion", 0.9, offset + m.start()))
+                line = line[: m.start()] + fixed + line[m.end() :]
+    return line
+
+
+def _ocr_damaged(tokens: list[_Token], r: Rules) -> bool:
+    """Text a non-Latvian OCR model read: enough words show damage that a plain unknown word
+    may hide a misread letter too (clean text has next to none)."""
+    words = [t.core for t in tokens if len(t.core) > 2 and not _protected(t.core)]
+    damaged = sum(1 for w in words if _damage(w, r))
+    return bool(words) and damaged / len(words) >= r.ocr_damaged_share
+
+
+def _nearest(core: str, lex: Lexicon, r: Rules, ocr_damaged: bool) -> _Choice | None:
+    """A word no channel could place, the lexicon form a few OCR edits away (``channel``);
+    a word without visible damage only in text that shows OCR damage elsewhere."""
+    damaged = _damage(core, r)
+    if not (damaged or ocr_damaged) or not any(c.isalpha() for c in core):
+        return None
+    if lex.frequencies([core])[core.lower()] > 0:
+        return None
+    found = channel.nearest(core, damaged, lex, r.confusions)
+    return _Choice(found.form, 0.0, "ocr_confusion", round(math.exp(-found.cost), 3)) if found else None
+
+
 def _guard(
-    token: _Token, spotter: names.NameSpotter, sentence_start: bool, folded_text: bool, r: Rules
+    token: _Token, spotter: names.NameSpotter, sentence_start: bool, folded_text: bool,
+    r: Rules,
 ) -> Callable[[str], bool] | None:
-    """What a word may become, before its candidates are chosen: a name keeps everything but
-    its visible damage (``names.allows``), except in folded text, where the missing marks are
-    the damage; None lets every candidate through."""
-    if not spotter.is_name(token.lead, token.core, token.trail, sentence_start) or folded_text:
+    """What a word may become, before its candidates are chosen; None lets every candidate
+    through. A name keeps everything but its visible damage (``names.allows``), except in
+    folded text, where the missing marks are the damage and its ending is chosen like any
+    other word's."""
+    name = spotter.is_name(token.lead, token.core, token.trail, sentence_start)
+    if folded_text or not name:
         return None
     damaged = _damage(token.core, r)
     return lambda form: names.allows(form, token.core, damaged)
@@ -436,9 +478,11 @@ def _fix_words(text: str, out: list[Repair], default_language: str = language.LA
     offsets = list(itertools.accumulate([0] + [len(line) + 1 for line in lines[:-1]]))
     # only Latvian lines are repaired: English, German, Russian stay as written
     latvian = [lang == language.LATVIAN for lang in language.line_languages(text, lex, default=default_language)]
+    lines = [_fix_signs(line, off, r, out) if ok else line for line, off, ok in zip(lines, offsets, latvian)]
     per_line = [_split(line, off) if ok else [] for line, off, ok in zip(lines, offsets, latvian)]
     all_tokens = [t for tokens in per_line for t in tokens]
     folded_text = _is_folded_text(all_tokens, lex, r)
+    ocr_damaged = not folded_text and _ocr_damaged(all_tokens, r)
     previous: list[str] = []
     before = _Neighbour()
     spotter = names.NameSpotter()
@@ -455,7 +499,9 @@ def _fix_words(text: str, out: list[Repair], default_language: str = language.LA
                 continue
             after_day = bool(DAY_BEFORE.search(line[:start]))
             choice = _choose(token, previous, lex, r, folded_text, after_day, allowed)
-            if choice is None and allowed is not None:
+            if choice is None and allowed is None and not folded_text:
+                choice = _nearest(token.core, lex, r, ocr_damaged)
+            if choice is None:
                 choice = _sign_fix(token.core, r)
             form = choice.form if choice else token.core.lower()
             if folded_text and allowed is None:
