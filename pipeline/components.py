@@ -12,11 +12,11 @@ from pathlib import Path
 
 from . import dates, entities, language, layout, lexicon, repair, table, targets
 from .concurrency import ordered_map
-from .document import Document, Page
+from .document import Document, Page, Word
 from .errors import InputFileError, PageError, RenderError
 from .ocr import ocr_page
 from .source import Limits, PageRead, Renderer, open_pdf, read_page
-from .triage import TriageRules, assess
+from .triage import TriageRules, Verdict, assess, better
 
 
 @dataclass(frozen=True)
@@ -70,27 +70,30 @@ def read(doc: Document, ctx: Context) -> None:
                     raise
                 except Exception as exc:  # one damaged page must not sink the document
                     pread = _unreadable_page(doc, index, exc)
-                    yield pread, None
+                    yield pread, (None, False)
                     continue
-                needs_ocr, why = (
-                    (True, "OCR forced")
+                verdict = (
+                    Verdict(True, "OCR forced")
                     if cfg.force_ocr
                     else assess(pread, language.known_ratio, cfg.triage)
                 )
-                pread.page.triage = why
+                pread.page.triage = verdict.reason
                 # rendering happens here, in this thread: pdfium is not thread-safe
                 try:
-                    image = renderer.render(pread.page.page_no, cfg.dpi) if needs_ocr else None
+                    image = renderer.render(pread.page.page_no, cfg.dpi) if verdict.needs_ocr else None
                 except RenderError as exc:
                     image = exc  # raised again in work(), so the page is reported like a failed OCR
-                yield pread, image
+                yield pread, (image, verdict.compare)
 
-        def work(unit: tuple[PageRead, object]) -> Page:
-            pread, image = unit
+        def work(unit: tuple[PageRead, tuple[object, bool]]) -> Page:
+            pread, (image, compare) = unit
             if isinstance(image, RenderError):
                 raise image
             if image is not None:
+                layer = pread.page.words
                 ocr_page(pread.page, image, cfg.ocr_lang, cfg.ocr_timeout)
+                if compare:
+                    _keep_better(pread.page, layer, cfg.triage)
             return pread.page
 
         for (pread, _), result in ordered_map(work, units(), cfg.jobs):
@@ -104,6 +107,15 @@ def read(doc: Document, ctx: Context) -> None:
             doc.pages.append(pread.page)
             if ctx.on_page:
                 ctx.on_page(pread.page)
+
+
+def _keep_better(page: Page, layer: list[Word], rules: TriageRules) -> None:
+    """A scan's own text layer against tesseract's reading: the better one stays on the page
+    (a page OCR turned upright keeps the OCR reading: the layer's boxes are in the other frame)."""
+    keep_ocr, why = better(layer, page.words, rules)
+    page.triage = f"{page.triage}; {why}"
+    if not keep_ocr and not page.rotation:
+        page.words, page.method, page.ocr_confidence = layer, "text", None
 
 
 def _unreadable_page(doc: Document, index: int, exc: Exception) -> PageRead:

@@ -145,16 +145,16 @@ def language(text: str, lex: Lexicon | None = None, default: str = LATVIAN) -> s
     return max(counts, key=counts.__getitem__) if any(counts.values()) else default
 
 
-def known_ratio(text: str, lex: Lexicon | None = None) -> float:
-    """Share of words that Latvian (also by folded spelling), English, German or Russian knows:
-    what triage reads, so that a good English text layer is not taken for garbage."""
+def known_words(words: list[str], lex: Lexicon | None = None) -> list[bool]:
+    """For each word: does Latvian (also by folded spelling), English, German or Russian know it?"""
     lex = lex or get_lexicon()
-    words = [w.lower() for w in WORD.findall(text)]
-    if not words:
-        return 0.0
-    folded = lex.by_fold({fold(w) for w in words})
-    known = sum(
-        1 for w in words
-        if folded.get(fold(w)) or any(w in _foreign(lang) for lang in OTHERS)
-    )
-    return known / len(words)
+    lowered = [w.lower() for w in words]
+    folded = lex.by_fold({fold(w) for w in lowered})
+    return [bool(folded.get(fold(w))) or any(w in _foreign(lang) for lang in OTHERS) for w in lowered]
+
+
+def known_ratio(text: str, lex: Lexicon | None = None) -> float:
+    """Share of words some lexicon knows (``known_words``): what triage reads, so that a good
+    English text layer is not taken for garbage."""
+    words = WORD.findall(text)
+    return sum(known_words(words, lex)) / len(words) if words else 0.0
