@@ -96,10 +96,11 @@ def read(doc: Document, ctx: Context) -> None:
                     _keep_better(pread.page, layer, cfg.triage)
             return pread.page
 
-        for (pread, _), result in ordered_map(work, units(), cfg.jobs):
+        for (pread, (_, compare)), result in ordered_map(work, units(), cfg.jobs):
             if isinstance(result, PageError):
                 pread.page.triage = f"{pread.page.triage}; OCR failed: {result}"
-                pread.page.words = []
+                if not compare:  # a scan's own text layer is better than no words at all
+                    pread.page.words = []
                 doc.status = "partial"
                 doc.warnings.append(f"page {pread.page.page_no}: {result}")
             elif isinstance(result, BaseException):

@@ -39,7 +39,7 @@ class TriageRules:
     min_lexicon_ratio: float = 0.35
     max_sideways_share: float = 0.5  # of letters: a page set sideways reads as scrambled columns
     clean_reading: float = 0.97  # a scan's text layer that reads this well is kept unread
-    layer_advantage: float = 0.01  # OCR must read this much better to replace a text layer
+    layer_advantage: float = 0.03  # OCR must read this much better to replace a text layer
 
 
 class Verdict(NamedTuple):

@@ -125,3 +125,18 @@ def test_reading_sees_numbers_splits_and_capitals() -> None:
     assert reading("Kopējā summa ir I I 972,81EUR".split()) < 0.8
     assert reading("avanss l0 709,73 EUR".split()) == 0.75
     assert reading("Biedrība VieglatlEtikas ir registrEta".split()) == 0.5
+
+
+def test_scanner_layer_stays_when_ocr_fails(tmp_path, monkeypatch) -> None:
+    from pipeline import components
+    from pipeline.errors import OcrTimeoutError
+
+    def timeout(*args, **kwargs):
+        raise OcrTimeoutError("tesseract timed out")
+
+    monkeypatch.setattr(components, "ocr_page", timeout)
+    path = tmp_path / "scan.pdf"
+    scan_with_layer(path, SCANNED, LAYER)
+    page = read_only(path)
+    assert page.method == "text" and "OCR failed" in page.triage
+    assert len(page.words) > 30
