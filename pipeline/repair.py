@@ -534,4 +534,29 @@ def repair_text(text: str, default_language: str = language.LATVIAN) -> tuple[st
     text = _fix_mojibake(text, changes)
     text = _fix_marks(text, changes)
     text = _fix_words(text, changes, default_language)
+    text = _fix_numbering(text, changes)
     return text, changes
+
+
+ROMAN_HEADING = re.compile(r"^(\s*)([IVX]{1,5})(?=[.)]\s)", re.M)
+ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
+
+
+def _roman(numeral: str) -> int:
+    values = [ROMAN_VALUES[c] for c in numeral]
+    return sum(-v if v < nxt else v for v, nxt in zip(values, values[1:] + [0]))
+
+
+def _fix_numbering(text: str, out: list[Repair]) -> str:
+    """A section numbered one I too many, between its neighbours (``I.``, ``III.``, ``III.``):
+    the middle one is ``II.``, a stroke read twice. Only a numeral that repeats the next one
+    and skips one after the previous is changed."""
+    found = list(ROMAN_HEADING.finditer(text))
+    values = [_roman(m.group(2)) for m in found]
+    for k in range(len(found) - 2, 0, -1):
+        numeral = found[k].group(2)
+        if values[k] == values[k - 1] + 2 == values[k + 1] and numeral.endswith("I"):
+            start = found[k].start(2)
+            out.append(Repair(numeral, numeral[:-1], "ocr_confusion", 0.8, start))
+            text = text[:start] + numeral[:-1] + text[found[k].end(2):]
+    return text
