@@ -34,10 +34,10 @@ class NameSpotter:
 
     def is_name(self, lead: str, core: str, trail: str, sentence_start: bool) -> bool:
         """Whether this word is (part of) a name; call it for every word, in order."""
-        if any(c in OPENING for c in lead):
+        if lead and any(c in OPENING for c in lead):
             self.quoted = self.previous in LEGAL_FORMS and core[:1].isupper()
         name = self.quoted or (core[:1].isupper() and not core.isupper() and not sentence_start)
-        if any(c in CLOSING for c in trail):
+        if trail and any(c in CLOSING for c in trail):
             self.quoted = False
         self.previous = fold(core.lower())
         return name

@@ -34,6 +34,8 @@ SENTENCE_OPENERS = ".!?:;•-–—(\"“„«"
 DAY_BEFORE = re.compile(r"(?<![\d.])\d{1,2}\. ?$")
 LETTER_RUN = re.compile(r"[^\W\d_$§&€@]{3,}|[^\W\d_][^\W\d_$§&€@]*(?:[$§&€@][^\W\d_]*)+")
 EDGE_PUNCT = "\"'“”„«»‚‘’″′()[]{}.,;:!?…–—-/*"
+# a word of Latvian letters, capitalised or in capitals: no character in it shows damage
+UNDAMAGED = re.compile(r"(?:[A-ZĀČĒĢĪĶĻŅŠŪŽ]?[a-zāčēģīķļņšūž]*|[A-ZĀČĒĢĪĶĻŅŠŪŽ]+)\Z")
 PROTECTED = re.compile(r"(?i)^(https?://|www\.)|@.*\.|\.(lv|com|eu|org|gov)$")
 FTFY = ftfy.TextFixerConfig(
     uncurl_quotes=False, fix_line_breaks=False, fix_latin_ligatures=False,
@@ -332,13 +334,16 @@ def _damage(core: str, r: Rules) -> set[int]:
     """Positions of the characters in ``core`` that show damage: mojibake letters, OCR
     look-alikes (``$``, ``é``, ``ii``), digits and signs among letters, letters of another
     script, a capital inside small letters (``RIga``, ``registrEta``)."""
+    pairs = [k for k in r.confusions if len(k) == 2]
+    if UNDAMAGED.match(core) and not any(k in core for k in pairs):
+        return set()  # the common case, without a look at each character
     found = {
         i for i, c in enumerate(core)
         if c in r.mojibake_marks or c in r.confusions or not c.isalpha()
         or not unicodedata.name(c, "").startswith("LATIN")  # a Cyrillic or Arabic letter
         or (i and c.isupper() and not core.isupper())
     }
-    for key in (k for k in r.confusions if len(k) == 2):
+    for key in pairs:
         start = core.find(key)
         while start >= 0:
             found.update((start, start + 1))
@@ -501,7 +506,7 @@ def _fix_words(text: str, out: list[Repair], default_language: str = language.LA
             choice = _choose(token, previous, lex, r, folded_text, after_day, allowed)
             if choice is None and allowed is None and not folded_text:
                 choice = _nearest(token.core, lex, r, ocr_damaged)
-            if choice is None:
+            if choice is None and not token.core.isalpha():
                 choice = _sign_fix(token.core, r)
             form = choice.form if choice else token.core.lower()
             if folded_text and allowed is None:
