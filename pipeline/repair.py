@@ -1,5 +1,8 @@
 """Repairing mangled Latvian text: mojibake, detached marks, OCR confusions, stripped diacritics.
 
+Only Latvian lines are repaired (``language``); names keep everything but their visible damage
+(``names``); a word no channel places may be a few OCR edits from a lexicon form (``channel``).
+
 A noisy-channel corrector: for each word that is not already a Latvian form, candidates come
 from the channels that damage Latvian text (a code page mix-up, a non-Latvian OCR model's
 confusions from ``data/repair_rules.json``, diacritics typed away), each candidate is looked
@@ -36,6 +39,8 @@ LETTER_RUN = re.compile(r"[^\W\d_$§&€@]{3,}|[^\W\d_][^\W\d_$§&€@]*(?:[$§&
 EDGE_PUNCT = "\"'“”„«»‚‘’″′()[]{}.,;:!?…–—-/*"
 # a word of Latvian letters, capitalised or in capitals: no character in it shows damage
 UNDAMAGED = re.compile(r"(?:[A-ZĀČĒĢĪĶĻŅŠŪŽ]?[a-zāčēģīķļņšūž]*|[A-ZĀČĒĢĪĶĻŅŠŪŽ]+)\Z")
+ROMAN_HEADING = re.compile(r"^(\s*)([IVX]{1,5})(?=[.)](?:\s|$))", re.M)
+ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
 PROTECTED = re.compile(r"(?i)^(https?://|www\.)|@.*\.|\.(lv|com|eu|org|gov)$")
 FTFY = ftfy.TextFixerConfig(
     uncurl_quotes=False, fix_line_breaks=False, fix_latin_ligatures=False,
@@ -529,24 +534,6 @@ def _fix_words(text: str, out: list[Repair], default_language: str = language.LA
     return _fix_phrases(text, r, out) if folded_text else text
 
 
-def repair_text(text: str, default_language: str = language.LATVIAN) -> tuple[str, list[Repair]]:
-    """Repaired text and the changes made; the number of lines never changes.
-
-    Words are repaired on Latvian lines only (``language.line_languages``);
-    ``default_language`` is the verdict for text too short to show its own (a table cell: its
-    page's language)."""
-    changes: list[Repair] = []
-    text = _fix_mojibake(text, changes)
-    text = _fix_marks(text, changes)
-    text = _fix_words(text, changes, default_language)
-    text = _fix_numbering(text, changes)
-    return text, changes
-
-
-ROMAN_HEADING = re.compile(r"^(\s*)([IVX]{1,5})(?=[.)]\s)", re.M)
-ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
-
-
 def _roman(numeral: str) -> int:
     values = [ROMAN_VALUES[c] for c in numeral]
     return sum(-v if v < nxt else v for v, nxt in zip(values, values[1:] + [0]))
@@ -565,3 +552,18 @@ def _fix_numbering(text: str, out: list[Repair]) -> str:
             out.append(Repair(numeral, numeral[:-1], "ocr_confusion", 0.8, start))
             text = text[:start] + numeral[:-1] + text[found[k].end(2):]
     return text
+
+
+def repair_text(text: str, default_language: str = language.LATVIAN) -> tuple[str, list[Repair]]:
+    """Repaired text and the changes made; the number of lines never changes.
+
+    Words are repaired on Latvian lines only (``language.line_languages``);
+    ``default_language`` is the verdict for text too short to show its own (a table cell: its
+    page's language)."""
+    changes: list[Repair] = []
+    text = _fix_mojibake(text, changes)
+    text = _fix_marks(text, changes)
+    text = _fix_words(text, changes, default_language)
+    text = _fix_numbering(text, changes)
+    return text, changes
+
