@@ -13,7 +13,7 @@ beside a sign that is read with a stray letter (``€t``), or a doubled letter, 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .lexicon import Lexicon
 from .textnorm import fold, match_key
@@ -93,10 +93,14 @@ def _cost(written: str, form: str, damaged: set[int], look_alikes: dict[str, lis
 
 def nearest(
     written: str, damaged: set[int], lex: Lexicon, look_alikes: dict[str, list[str]],
-    costs: EditCosts = EditCosts(),
+    misreads: bool = True, min_freq: float = 0.0, costs: EditCosts = EditCosts(),
 ) -> Nearest | None:
     """The one lexicon form closest to ``written`` within ``max_cost``, or None (none close
-    enough, or two close forms equally likely)."""
+    enough, or two close forms equally likely). Without ``misreads`` (text that shows no sign
+    of OCR) only damaged characters and marks change; ``min_freq`` keeps out forms too rare
+    to be worth the guess."""
+    if not misreads:
+        costs = replace(costs, misread=math.inf, pair=math.inf, deletion=math.inf)
     key = match_key(written)
     if len(written) < costs.min_prefix + 2:
         return None
@@ -113,6 +117,8 @@ def nearest(
         return None
     scored = []
     for form, freq in forms:
+        if freq < min_freq:
+            continue
         if not damaged and fold(form) == key:
             continue  # only marks to restore: the diacritic channel's call, not this one's
         cost = _cost(written, form, damaged, look_alikes, costs)

@@ -140,7 +140,7 @@ def lay_out(doc: Document, ctx: Context) -> None:
 def repair_pages(doc: Document, ctx: Context) -> None:
     """Repair mangled Latvian; every change is recorded on its page."""
     for page in doc.pages:
-        page.text, page.repairs = repair.repair_text(page.text)
+        page.text, page.repairs = repair.repair_text(page.text, ocr=page.method == "ocr")
         page.quality = lexicon.known_ratio(page.text) if page.text.strip() else 0.0
 
 
@@ -149,10 +149,15 @@ def find_tables(doc: Document, ctx: Context) -> None:
     """Tables per page, stitched across page breaks; cell text gets the same repair as pages."""
     found = [t for page in doc.pages for t in table.find_tables(page)]
     doc.tables = table.stitch(found)
-    languages = {page.page_no: language.language(page.text) for page in doc.pages}  # for short cells
+    pages = {page.page_no: page for page in doc.pages}
+    languages = {n: language.language(page.text) for n, page in pages.items()}  # for short cells
     for t in doc.tables:
         for cell in t.cells:
-            cell.text = repair.repair_text(cell.text, languages.get(cell.page_no, language.LATVIAN))[0]
+            page = pages.get(cell.page_no)
+            cell.text = repair.repair_text(
+                cell.text, languages.get(cell.page_no, language.LATVIAN),
+                ocr=page is not None and page.method == "ocr",
+            )[0]
 
 
 @component("entities")

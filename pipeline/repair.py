@@ -85,6 +85,7 @@ class Rules:
     min_log_freq_in_marked_text: float
     known_word_margin: float
     ocr_damaged_share: float
+    ocr_min_freq: float
     guess_windows: int
     signs: list[tuple[re.Pattern, dict[int, str]]]
     context: NeighbourRules
@@ -112,6 +113,7 @@ def rules() -> Rules:
         min_log_freq_in_marked_text=math.log(data["min_freq_in_marked_text"]),
         known_word_margin=data["known_word_margin"],
         ocr_damaged_share=data["ocr_damaged_share"],
+        ocr_min_freq=data["ocr_min_freq"],
         guess_windows=data["guess_windows"],
         signs=[(re.compile(p), str.maketrans(a, b)) for p, a, b, _ in data["signs"]],
         context=NeighbourRules(
@@ -388,15 +390,16 @@ def _ocr_damaged(tokens: list[_Token], r: Rules) -> bool:
     return bool(words) and damaged / len(words) >= r.ocr_damaged_share
 
 
-def _nearest(core: str, lex: Lexicon, r: Rules, ocr_damaged: bool) -> _Choice | None:
-    """A word no channel could place, the lexicon form a few OCR edits away (``channel``);
-    a word without visible damage only in text that shows OCR damage elsewhere."""
+def _nearest(core: str, lex: Lexicon, r: Rules, ocr_damaged: bool, ocr: bool) -> _Choice | None:
+    """A word no channel could place, the lexicon form a few OCR edits away (``channel``).
+    A plain letter is taken for a misread only in a damaged word, in text that shows OCR
+    damage elsewhere, or in OCR'd text, and there only for a form in common use."""
+    if not any(c.isalpha() for c in core) or lex.frequencies([core])[core.lower()] > 0:
+        return None
     damaged = _damage(core, r)
-    if not (damaged or ocr_damaged) or not any(c.isalpha() for c in core):
-        return None
-    if lex.frequencies([core])[core.lower()] > 0:
-        return None
-    found = channel.nearest(core, damaged, lex, r.confusions)
+    evident = bool(damaged) or ocr_damaged
+    found = channel.nearest(core, damaged, lex, r.confusions, misreads=evident or ocr,
+                            min_freq=0.0 if evident else r.ocr_min_freq)
     return _Choice(found.form, 0.0, "ocr_confusion", round(math.exp(-found.cost), 3)) if found else None
 
 
@@ -482,7 +485,9 @@ class _Neighbour:
     trail: str = "."  # its trailing punctuation; the text's start counts as a sentence end
 
 
-def _fix_words(text: str, out: list[Repair], default_language: str = language.LATVIAN) -> str:
+def _fix_words(
+    text: str, out: list[Repair], default_language: str = language.LATVIAN, ocr: bool = False
+) -> str:
     r, lex = rules(), get_lexicon()
     lines = text.split("\n")
     offsets = list(itertools.accumulate([0] + [len(line) + 1 for line in lines[:-1]]))
@@ -510,7 +515,7 @@ def _fix_words(text: str, out: list[Repair], default_language: str = language.LA
             after_day = bool(DAY_BEFORE.search(line[:start]))
             choice = _choose(token, previous, lex, r, folded_text, after_day, allowed)
             if choice is None and allowed is None and not folded_text:
-                choice = _nearest(token.core, lex, r, ocr_damaged)
+                choice = _nearest(token.core, lex, r, ocr_damaged, ocr)
             if choice is None and not token.core.isalpha():
                 choice = _sign_fix(token.core, r)
             form = choice.form if choice else token.core.lower()
@@ -554,16 +559,19 @@ def _fix_numbering(text: str, out: list[Repair]) -> str:
     return text
 
 
-def repair_text(text: str, default_language: str = language.LATVIAN) -> tuple[str, list[Repair]]:
+def repair_text(
+    text: str, default_language: str = language.LATVIAN, ocr: bool = False
+) -> tuple[str, list[Repair]]:
     """Repaired text and the changes made; the number of lines never changes.
 
     Words are repaired on Latvian lines only (``language.line_languages``);
     ``default_language`` is the verdict for text too short to show its own (a table cell: its
-    page's language)."""
+    page's language). ``ocr``: the text was read by OCR, so a word outside the lexicon may
+    hide a misread letter ("nolenij" for "nolemj") even where no other word shows damage."""
     changes: list[Repair] = []
     text = _fix_mojibake(text, changes)
     text = _fix_marks(text, changes)
-    text = _fix_words(text, changes, default_language)
+    text = _fix_words(text, changes, default_language, ocr)
     text = _fix_numbering(text, changes)
     return text, changes
 

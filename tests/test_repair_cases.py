@@ -23,7 +23,8 @@ def _id(case: dict) -> str:
 
 @pytest.mark.parametrize("case", _cases("repair_cases.json"), ids=_id)
 def test_repair_case(case: dict) -> None:
-    assert repair_text(case["in"], case.get("default_language", "lv"))[0] == case["out"], case["note"]
+    got = repair_text(case["in"], case.get("default_language", "lv"), ocr=case.get("ocr", False))[0]
+    assert got == case["out"], case["note"]
 
 
 @pytest.mark.parametrize("case", _cases("repair_known_failures.json"), ids=_id)
