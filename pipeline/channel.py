@@ -30,7 +30,7 @@ class EditCosts:
     deletion: float = 1.0  # a letter beside a split glyph, or a doubled one
     split_glyphs: str = "€&@"  # signs read for "ē" together with a stray letter ("sist€tma")
     max_cost: float = 1.2
-    min_undamaged_length: int = 6  # a word with no visible damage: shorter ones have too many neighbours
+    min_undamaged_length: int = 6  # an undamaged word: shorter ones have too many neighbours
     min_prefix: int = 3
     max_forms: int = 4000  # forms compared per word; a longer prefix is taken beyond it
     frequency_weight: float = 0.1  # per decade of frequency, in cost units, between close forms
@@ -80,7 +80,8 @@ def _cost(written: str, form: str, damaged: set[int], look_alikes: dict[str, lis
     for i in range(len(written)):
         positions = [j for j in range(len(written)) if j != i + 1]
         if written[i:i + 2].lower() in PAIRS and form[i] == "m":
-            best = min(best, costs.pair + same_length(written[:i] + "m" + written[i + 2:], positions))
+            merged = written[:i] + "m" + written[i + 2:]
+            best = min(best, costs.pair + same_length(merged, positions))
         if not written[i].isalpha() or not 0 < i < len(written) - 1:
             continue  # signs are substituted, not dropped; edges belong to the word
         split = any(written[j] in costs.split_glyphs for j in (i - 1, i + 1))

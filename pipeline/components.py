@@ -80,7 +80,8 @@ def read(doc: Document, ctx: Context) -> None:
                 pread.page.triage = verdict.reason
                 # rendering happens here, in this thread: pdfium is not thread-safe
                 try:
-                    image = renderer.render(pread.page.page_no, cfg.dpi) if verdict.needs_ocr else None
+                    wanted = verdict.needs_ocr
+                    image = renderer.render(pread.page.page_no, cfg.dpi) if wanted else None
                 except RenderError as exc:
                     image = exc  # raised again in work(), so the page is reported like a failed OCR
                 yield pread, (image, verdict.compare)

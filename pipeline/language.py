@@ -150,7 +150,9 @@ def known_words(words: list[str], lex: Lexicon | None = None) -> list[bool]:
     lex = lex or get_lexicon()
     lowered = [w.lower() for w in words]
     folded = lex.by_fold({fold(w) for w in lowered})
-    return [bool(folded.get(fold(w))) or any(w in _foreign(lang) for lang in OTHERS) for w in lowered]
+    return [
+        bool(folded.get(fold(w))) or any(w in _foreign(lang) for lang in OTHERS) for w in lowered
+    ]
 
 
 def known_ratio(text: str, lex: Lexicon | None = None) -> float:

@@ -300,7 +300,8 @@ def _choose(
     found = {f: v for f, v in _candidates(core, lex, r).items() if allowed is None or allowed(f)}
     if not found:
         # outside the lexicon: in folded text, the letter-window model's guess
-        guess = lex.guess_marks(low, r.guess_windows) if folded_text and low.isalpha() and low == fold(low) else low
+        plain = folded_text and low.isalpha() and low == fold(low)
+        guess = lex.guess_marks(low, r.guess_windows) if plain else low
         if allowed is not None and not allowed(guess):
             return None
         return _Choice(guess, 0.0, "diacritic_restore", 0.5) if guess != low else None
@@ -364,7 +365,8 @@ def _sign_fix(core: str, r: Rules) -> _Choice | None:
     letters = list(core.lower())
     for i, c in enumerate(core):
         targets = r.confusions.get(c, [])
-        if not c.isalpha() and len(targets) == 1 and 0 < i < len(core) - 1 and core[i - 1].isalpha():
+        inside = 0 < i < len(core) - 1 and core[i - 1].isalpha()
+        if inside and not c.isalpha() and len(targets) == 1:
             letters[i] = targets[0]
     form = "".join(letters)
     return _Choice(form, 0.0, "ocr_confusion", 0.9) if form != core.lower() else None
@@ -400,7 +402,9 @@ def _nearest(core: str, lex: Lexicon, r: Rules, ocr_damaged: bool, ocr: bool) ->
     evident = bool(damaged) or ocr_damaged
     found = channel.nearest(core, damaged, lex, r.confusions, misreads=evident or ocr,
                             min_freq=0.0 if evident else r.ocr_min_freq)
-    return _Choice(found.form, 0.0, "ocr_confusion", round(math.exp(-found.cost), 3)) if found else None
+    if found is None:
+        return None
+    return _Choice(found.form, 0.0, "ocr_confusion", round(math.exp(-found.cost), 3))
 
 
 def _guard(
@@ -492,9 +496,10 @@ def _fix_words(
     lines = text.split("\n")
     offsets = list(itertools.accumulate([0] + [len(line) + 1 for line in lines[:-1]]))
     # only Latvian lines are repaired: English, German, Russian stay as written
-    latvian = [lang == language.LATVIAN for lang in language.line_languages(text, lex, default=default_language)]
-    lines = [_fix_signs(line, off, r, out) if ok else line for line, off, ok in zip(lines, offsets, latvian)]
-    per_line = [_split(line, off) if ok else [] for line, off, ok in zip(lines, offsets, latvian)]
+    verdicts = language.line_languages(text, lex, default=default_language)
+    latvian = [lang == language.LATVIAN for lang in verdicts]
+    lines = [_fix_signs(ln, off, r, out) if ok else ln for ln, off, ok in zip(lines, offsets, latvian)]
+    per_line = [_split(ln, off) if ok else [] for ln, off, ok in zip(lines, offsets, latvian)]
     all_tokens = [t for tokens in per_line for t in tokens]
     folded_text = _is_folded_text(all_tokens, lex, r)
     ocr_damaged = not folded_text and _ocr_damaged(all_tokens, r)

@@ -15,7 +15,8 @@ def _pdf(path: Path) -> None:
     pdfmetrics.registerFont(TTFont("DejaVu", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"))
     canvas = Canvas(str(path), pagesize=A4)
     for y, parts in (
-        (780, [("Saskaņā ar likuma 2.", 0), ("10", 1), (" pantu un 18.", 0), ("1", 1), (" panta otro daļu", 0)]),
+        (780, [("Saskaņā ar likuma 2.", 0), ("10", 1), (" pantu un 18.", 0), ("1", 1),
+               (" panta otro daļu", 0)]),
         (750, [("Sapulce sākas plkst. 9", 0), ("00", 1), (" skolas zālē.", 0)]),
     ):
         text = canvas.beginText(60, y)
