@@ -10,13 +10,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import dates, entities, layout, lexicon, municipalities, repair, tables, targets
+from . import dates, entities, language, layout, lexicon, municipalities, repair, tables, targets
 from .concurrency import ordered_map
-from .document import Document, Page
+from .document import Document, Page, Word
 from .errors import InputFileError, PageError, RenderError
 from .ocr import ocr_page
 from .source import Limits, PageRead, Renderer, open_pdf, read_page
-from .triage import TriageRules, assess
+from .triage import TriageRules, Verdict, assess, better
 
 
 @dataclass(frozen=True)
@@ -70,33 +70,38 @@ def read(doc: Document, ctx: Context) -> None:
                     raise
                 except Exception as exc:  # one damaged page must not sink the document
                     pread = _unreadable_page(doc, index, exc)
-                    yield pread, None
+                    yield pread, (None, False)
                     continue
-                needs_ocr, why = (
-                    (True, "OCR forced")
+                verdict = (
+                    Verdict(True, "OCR forced")
                     if cfg.force_ocr
-                    else assess(pread, lexicon.folded_ratio, cfg.triage)
+                    else assess(pread, language.known_ratio, cfg.triage)
                 )
-                pread.page.triage = why
+                pread.page.triage = verdict.reason
                 # rendering happens here, in this thread: pdfium is not thread-safe
                 try:
-                    image = renderer.render(pread.page.page_no, cfg.dpi) if needs_ocr else None
+                    wanted = verdict.needs_ocr
+                    image = renderer.render(pread.page.page_no, cfg.dpi) if wanted else None
                 except RenderError as exc:
                     image = exc  # raised again in work(), so the page is reported like a failed OCR
-                yield pread, image
+                yield pread, (image, verdict.compare)
 
-        def work(unit: tuple[PageRead, object]) -> Page:
-            pread, image = unit
+        def work(unit: tuple[PageRead, tuple[object, bool]]) -> Page:
+            pread, (image, compare) = unit
             if isinstance(image, RenderError):
                 raise image
             if image is not None:
+                layer = pread.page.words
                 ocr_page(pread.page, image, cfg.ocr_lang, cfg.ocr_timeout)
+                if compare:
+                    _keep_better(pread.page, layer, cfg.triage)
             return pread.page
 
-        for (pread, _), result in ordered_map(work, units(), cfg.jobs):
+        for (pread, (_, compare)), result in ordered_map(work, units(), cfg.jobs):
             if isinstance(result, PageError):
                 pread.page.triage = f"{pread.page.triage}; OCR failed: {result}"
-                pread.page.words = []
+                if not compare:  # a scan's own text layer is better than no words at all
+                    pread.page.words = []
                 doc.status = "partial"
                 doc.warnings.append(f"page {pread.page.page_no}: {result}")
             elif isinstance(result, BaseException):
@@ -104,6 +109,15 @@ def read(doc: Document, ctx: Context) -> None:
             doc.pages.append(pread.page)
             if ctx.on_page:
                 ctx.on_page(pread.page)
+
+
+def _keep_better(page: Page, layer: list[Word], rules: TriageRules) -> None:
+    """A scan's own text layer against tesseract's reading: the better one stays on the page
+    (a page OCR turned upright keeps the OCR reading: the layer's boxes are in the other frame)."""
+    keep_ocr, why = better(layer, page.words, rules)
+    page.triage = f"{page.triage}; {why}"
+    if not keep_ocr and not page.rotation:
+        page.words, page.method, page.ocr_confidence = layer, "text", None
 
 
 def _unreadable_page(doc: Document, index: int, exc: Exception) -> PageRead:
@@ -127,7 +141,7 @@ def lay_out(doc: Document, ctx: Context) -> None:
 def repair_pages(doc: Document, ctx: Context) -> None:
     """Repair mangled Latvian; every change is recorded on its page."""
     for page in doc.pages:
-        page.text, page.repairs = repair.repair_text(page.text)
+        page.text, page.repairs = repair.repair_text(page.text, ocr=page.method == "ocr")
         page.quality = lexicon.known_ratio(page.text) if page.text.strip() else 0.0
 
 
@@ -136,9 +150,15 @@ def find_tables(doc: Document, ctx: Context) -> None:
     """Tables per page, stitched across page breaks; cell text gets the same repair as pages."""
     found = [t for page in doc.pages for t in tables.find_tables(page)]
     doc.tables = tables.stitch(found, doc.pages)
+    pages = {page.page_no: page for page in doc.pages}
+    languages = {n: language.language(page.text) for n, page in pages.items()}  # for short cells
     for t in doc.tables:
         for cell in t.cells:
-            cell.text = repair.repair_text(cell.text)[0]
+            page = pages.get(cell.page_no)
+            cell.text = repair.repair_text(
+                cell.text, languages.get(cell.page_no, language.LATVIAN),
+                ocr=page is not None and page.method == "ocr",
+            )[0]
 
 
 @component("entities")

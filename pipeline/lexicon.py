@@ -152,10 +152,23 @@ class Lexicon:
                 self._by_fold.update(found)
         return {k: self._by_fold[k] for k in keys}
 
-    def guess_marks(self, folded: str) -> str:
-        """A folded word outside the lexicon with its likely diacritics put back."""
+    def by_prefix(
+        self, prefix: str, min_len: int, max_len: int, limit: int
+    ) -> list[tuple[str, float]] | None:
+        """Forms whose folded spelling starts with ``prefix``, within a length range; None when
+        more than ``limit`` match (the prefix is too short to search by)."""
+        rows = self._db().execute(
+            "SELECT form, freq FROM forms WHERE folded >= ? AND folded < ?"
+            " AND length(folded) BETWEEN ? AND ? LIMIT ?",
+            (prefix, prefix + "\uffff", min_len, max_len, limit + 1),
+        ).fetchall()
+        return rows if len(rows) <= limit else None
+
+    def guess_marks(self, folded: str, windows: int = len(WINDOWS)) -> str:
+        """A folded word outside the lexicon with its likely diacritics put back; a letter is
+        decided only by the first ``windows`` of ``WINDOWS`` (fewer: only with more context)."""
         positions = [i for i, c in enumerate(folded) if c in PLAIN]
-        keys = {i: _windows(folded, i) for i in positions}
+        keys = {i: _windows(folded, i)[:windows] for i in positions}
         found = dict(self._query("SELECT window, letter FROM letters WHERE window IN ({})",
                                  sorted({k for ks in keys.values() for k in ks})))
         letters = list(folded)

@@ -1,5 +1,8 @@
 """Repairing mangled Latvian text: mojibake, detached marks, OCR confusions, stripped diacritics.
 
+Only Latvian lines are repaired (``language``); names keep everything but their visible damage
+(``names``); a word no channel places may be a few OCR edits from a lexicon form (``channel``).
+
 A noisy-channel corrector: for each word that is not already a Latvian form, candidates come
 from the channels that damage Latvian text (a code page mix-up, a non-Latvian OCR model's
 confusions from ``data/repair_rules.json``, diacritics typed away), each candidate is looked
@@ -17,11 +20,13 @@ import json
 import math
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.resources import files
 
 import ftfy
 
+from . import channel, language, names
 from .document import Repair
 from .lexicon import Lexicon, get_lexicon
 from .textnorm import LATVIAN_MARKED, fold
@@ -31,7 +36,11 @@ INNER_SPLIT = re.compile(r"[^\W\d_]-[^\W\d_]|\d\.[^\W\d_]{3,}")
 SENTENCE_OPENERS = ".!?:;•-–—(\"“„«"
 DAY_BEFORE = re.compile(r"(?<![\d.])\d{1,2}\. ?$")
 LETTER_RUN = re.compile(r"[^\W\d_$§&€@]{3,}|[^\W\d_][^\W\d_$§&€@]*(?:[$§&€@][^\W\d_]*)+")
-EDGE_PUNCT = "\"'“”„«»()[]{}.,;:!?…–—-/*"
+EDGE_PUNCT = "\"'“”„«»‚‘’″′()[]{}.,;:!?…–—-/*"
+# a word of Latvian letters, capitalised or in capitals: no character in it shows damage
+UNDAMAGED = re.compile(r"(?:[A-ZĀČĒĢĪĶĻŅŠŪŽ]?[a-zāčēģīķļņšūž]*|[A-ZĀČĒĢĪĶĻŅŠŪŽ]+)\Z")
+ROMAN_HEADING = re.compile(r"^(\s*)([IVX]{1,5})(?=[.)](?:\s|$))", re.M)
+ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
 PROTECTED = re.compile(r"(?i)^(https?://|www\.)|@.*\.|\.(lv|com|eu|org|gov)$")
 FTFY = ftfy.TextFixerConfig(
     uncurl_quotes=False, fix_line_breaks=False, fix_latin_ligatures=False,
@@ -74,6 +83,11 @@ class Rules:
     folded_min_restorable_share: float
     phrases: dict[str, str]
     min_log_freq_in_marked_text: float
+    known_word_margin: float
+    ocr_damaged_share: float
+    ocr_min_freq: float
+    guess_windows: int
+    signs: list[tuple[re.Pattern, dict[int, str]]]
     context: NeighbourRules
 
 
@@ -97,6 +111,11 @@ def rules() -> Rules:
         folded_min_restorable_share=data["folded_text_min_restorable_share"],
         phrases=data["phrases"],
         min_log_freq_in_marked_text=math.log(data["min_freq_in_marked_text"]),
+        known_word_margin=data["known_word_margin"],
+        ocr_damaged_share=data["ocr_damaged_share"],
+        ocr_min_freq=data["ocr_min_freq"],
+        guess_windows=data["guess_windows"],
+        signs=[(re.compile(p), str.maketrans(a, b)) for p, a, b, _ in data["signs"]],
         context=NeighbourRules(
             after_comma_only=data["context"]["after_comma_only"],
             before_punctuation=data["context"]["before_punctuation"],
@@ -265,7 +284,8 @@ def _candidates(core: str, lex: Lexicon, r: Rules) -> dict[str, tuple[float, str
 
 
 def _choose(
-    token: _Token, previous: list[str], lex: Lexicon, r: Rules, folded_text: bool, after_day: bool
+    token: _Token, previous: list[str], lex: Lexicon, r: Rules, folded_text: bool, after_day: bool,
+    allowed: Callable[[str], bool] | None = None,
 ) -> _Choice | None:
     core = token.core
     low = core.lower()
@@ -277,10 +297,13 @@ def _choose(
     )
     if not folded_text and not damaged and (own > 0 or LATVIAN_MARKED.intersection(core)):
         return None  # a known word, or one already written with diacritics: not ours to judge
-    found = _candidates(core, lex, r)
+    found = {f: v for f, v in _candidates(core, lex, r).items() if allowed is None or allowed(f)}
     if not found:
         # outside the lexicon: in folded text, the letter-window model's guess
-        guess = lex.guess_marks(low) if folded_text and low.isalpha() and low == fold(low) else low
+        plain = folded_text and low.isalpha() and low == fold(low)
+        guess = lex.guess_marks(low, r.guess_windows) if plain else low
+        if allowed is not None and not allowed(guess):
+            return None
         return _Choice(guess, 0.0, "diacritic_restore", 0.5) if guess != low else None
     # no locative after a preposition, nor after a day number ("12. jūlija", not "12. jūlijā")
     after_preposition = after_day or any(p in r.prepositions for p in previous[-r.preposition_window :])
@@ -297,10 +320,106 @@ def _choose(
         return None
     if not folded_text and not damaged and scored[best][0] < r.min_log_freq_in_marked_text:
         return None  # one stray plain word in good text: only restore words in common use
-    if own > 0 and scored.get(low, (math.log(own), ""))[0] >= scored[best][0]:
-        return None
+    if own > 0:
+        margin = _known_word_margin(scored.get(low, (math.log(own), ""))[0], scored[best][0], r)
+        if margin is None:
+            return None
+        return _Choice(best, scored[best][0], scored[best][1], 1.0 / (1.0 + math.exp(-margin)))
     total = sum(math.exp(s) for s, _ in scored.values()) or 1.0
     return _Choice(best, scored[best][0], scored[best][1], math.exp(scored[best][0]) / total)
+
+
+def _known_word_margin(own: float, best: float, r: Rules) -> float | None:
+    """The margin (log units) by which a candidate beats a word the lexicon knows as written,
+    or None when it does not beat it by ``known_word_margin``. The scores are log-frequencies
+    with channel costs now; a context model's scores can take their place. The repair's score
+    is this margin as a probability (``1 / (1 + e^-margin)``)."""
+    margin = best - own
+    return margin if margin > r.known_word_margin else None
+
+
+def _damage(core: str, r: Rules) -> set[int]:
+    """Positions of the characters in ``core`` that show damage: mojibake letters, OCR
+    look-alikes (``$``, ``é``, ``ii``), digits and signs among letters, letters of another
+    script, a capital inside small letters (``RIga``, ``registrEta``)."""
+    pairs = [k for k in r.confusions if len(k) == 2]
+    if UNDAMAGED.match(core) and not any(k in core for k in pairs):
+        return set()  # the common case, without a look at each character
+    found = {
+        i for i, c in enumerate(core)
+        if c in r.mojibake_marks or c in r.confusions or not c.isalpha()
+        or not unicodedata.name(c, "").startswith("LATIN")  # a Cyrillic or Arabic letter
+        or (i and c.isupper() and not core.isupper())
+    }
+    for key in pairs:
+        start = core.find(key)
+        while start >= 0:
+            found.update((start, start + 1))
+            start = core.find(key, start + 1)
+    return found
+
+
+def _sign_fix(core: str, r: Rules) -> _Choice | None:
+    """A word no channel placed, with a sign among its letters that stands for one letter
+    only (``Ka$ka``, ``saisto$os``): that letter put back, nothing else changed."""
+    letters = list(core.lower())
+    for i, c in enumerate(core):
+        targets = r.confusions.get(c, [])
+        inside = 0 < i < len(core) - 1 and core[i - 1].isalpha()
+        if inside and not c.isalpha() and len(targets) == 1:
+            letters[i] = targets[0]
+    form = "".join(letters)
+    return _Choice(form, 0.0, "ocr_confusion", 0.9) if form != core.lower() else None
+
+
+def _fix_signs(line: str, offset: int, r: Rules, out: list[Repair]) -> str:
+    """Misread signs on a Latvian line (``92. $`` for ``92. §``, ``Il.`` for ``II.``, a bullet
+    read as ``e``): rules from the data file, each translating its match letter for letter."""
+    for pattern, table in r.signs:
+        for m in pattern.finditer(line):
+            fixed = m.group(0).translate(table)
+            if fixed != m.group(0):
+                out.append(Repair(m.group(0), fixed, "ocr_confusion", 0.9, offset + m.start()))
+                line = line[: m.start()] + fixed + line[m.end() :]
+    return line
+
+
+def _ocr_damaged(tokens: list[_Token], r: Rules) -> bool:
+    """Text a non-Latvian OCR model read: enough words show damage that a plain unknown word
+    may hide a misread letter too (clean text has next to none)."""
+    words = [t.core for t in tokens if len(t.core) > 2 and not _protected(t.core)]
+    damaged = sum(1 for w in words if _damage(w, r))
+    return bool(words) and damaged / len(words) >= r.ocr_damaged_share
+
+
+def _nearest(core: str, lex: Lexicon, r: Rules, ocr_damaged: bool, ocr: bool) -> _Choice | None:
+    """A word no channel could place, the lexicon form a few OCR edits away (``channel``).
+    A plain letter is taken for a misread only in a damaged word, in text that shows OCR
+    damage elsewhere, or in OCR'd text, and there only for a form in common use."""
+    if not any(c.isalpha() for c in core) or lex.frequencies([core])[core.lower()] > 0:
+        return None
+    damaged = _damage(core, r)
+    evident = bool(damaged) or ocr_damaged
+    found = channel.nearest(core, damaged, lex, r.confusions, misreads=evident or ocr,
+                            min_freq=0.0 if evident else r.ocr_min_freq)
+    if found is None:
+        return None
+    return _Choice(found.form, 0.0, "ocr_confusion", round(math.exp(-found.cost), 3))
+
+
+def _guard(
+    token: _Token, spotter: names.NameSpotter, sentence_start: bool, folded_text: bool,
+    r: Rules,
+) -> Callable[[str], bool] | None:
+    """What a word may become, before its candidates are chosen; None lets every candidate
+    through. A name keeps everything but its visible damage (``names.allows``), except in
+    folded text, where the missing marks are the damage and its ending is chosen like any
+    other word's."""
+    name = spotter.is_name(token.lead, token.core, token.trail, sentence_start)
+    if folded_text or not name:
+        return None
+    damaged = _damage(token.core, r)
+    return lambda form: names.allows(form, token.core, damaged)
 
 
 def _is_folded_text(tokens: list[_Token], lex: Lexicon, r: Rules) -> bool:
@@ -370,28 +489,42 @@ class _Neighbour:
     trail: str = "."  # its trailing punctuation; the text's start counts as a sentence end
 
 
-def _fix_words(text: str, out: list[Repair]) -> str:
+def _fix_words(
+    text: str, out: list[Repair], default_language: str = language.LATVIAN, ocr: bool = False
+) -> str:
     r, lex = rules(), get_lexicon()
     lines = text.split("\n")
     offsets = list(itertools.accumulate([0] + [len(line) + 1 for line in lines[:-1]]))
-    per_line = [_split(line, off) for line, off in zip(lines, offsets)]
+    # only Latvian lines are repaired: English, German, Russian stay as written
+    verdicts = language.line_languages(text, lex, default=default_language)
+    latvian = [lang == language.LATVIAN for lang in verdicts]
+    lines = [_fix_signs(ln, off, r, out) if ok else ln for ln, off, ok in zip(lines, offsets, latvian)]
+    per_line = [_split(ln, off) if ok else [] for ln, off, ok in zip(lines, offsets, latvian)]
     all_tokens = [t for tokens in per_line for t in tokens]
     folded_text = _is_folded_text(all_tokens, lex, r)
+    ocr_damaged = not folded_text and _ocr_damaged(all_tokens, r)
     previous: list[str] = []
     before = _Neighbour()
+    spotter = names.NameSpotter()
     for n, tokens in enumerate(per_line):
         line = lines[n]
         pieces, cursor = [], 0
         for k, token in enumerate(tokens):
             start = token.start - offsets[n]
+            sentence_start = _opens_sentence(lines, n, start)
+            allowed = _guard(token, spotter, sentence_start, folded_text, r)
             if not token.core or _protected(token.core):
                 previous.append(fold(token.core.lower()))
                 before = _Neighbour(token.core.lower(), token.trail)
                 continue
             after_day = bool(DAY_BEFORE.search(line[:start]))
-            choice = _choose(token, previous, lex, r, folded_text, after_day)
+            choice = _choose(token, previous, lex, r, folded_text, after_day, allowed)
+            if choice is None and allowed is None and not folded_text:
+                choice = _nearest(token.core, lex, r, ocr_damaged, ocr)
+            if choice is None and not token.core.isalpha():
+                choice = _sign_fix(token.core, r)
             form = choice.form if choice else token.core.lower()
-            if folded_text:
+            if folded_text and allowed is None:
                 next_core = tokens[k + 1].core if k + 1 < len(tokens) else ""
                 in_context = _in_context(form, before, token.trail, next_core, lex, r)
                 if in_context != form:
@@ -399,21 +532,51 @@ def _fix_words(text: str, out: list[Repair]) -> str:
             before = _Neighbour(form, token.trail)
             previous.append(fold(form))
             if choice:
-                new_core = _with_case(choice.form, token.core, _opens_sentence(lines, n, start))
+                new_core = _with_case(choice.form, token.core, sentence_start)
                 out.append(Repair(token.core, new_core, choice.kind, round(choice.share, 3),
                                   token.start + len(token.lead)))
                 pieces.append(line[cursor:start] + token.lead + new_core + token.trail)
                 cursor = token.end - offsets[n]
         pieces.append(line[cursor:])
         lines[n] = "".join(pieces)
+        spotter.line_end()
     text = "\n".join(lines)
     return _fix_phrases(text, r, out) if folded_text else text
 
 
-def repair_text(text: str) -> tuple[str, list[Repair]]:
-    """Repaired text and the changes made; the number of lines never changes."""
+def _roman(numeral: str) -> int:
+    values = [ROMAN_VALUES[c] for c in numeral]
+    return sum(-v if v < nxt else v for v, nxt in zip(values, values[1:] + [0]))
+
+
+def _fix_numbering(text: str, out: list[Repair]) -> str:
+    """A section numbered one I too many, between its neighbours (``I.``, ``III.``, ``III.``):
+    the middle one is ``II.``, a stroke read twice. Only a numeral that repeats the next one
+    and skips one after the previous is changed."""
+    found = list(ROMAN_HEADING.finditer(text))
+    values = [_roman(m.group(2)) for m in found]
+    for k in range(len(found) - 2, 0, -1):
+        numeral = found[k].group(2)
+        if values[k] == values[k - 1] + 2 == values[k + 1] and numeral.endswith("I"):
+            start = found[k].start(2)
+            out.append(Repair(numeral, numeral[:-1], "ocr_confusion", 0.8, start))
+            text = text[:start] + numeral[:-1] + text[found[k].end(2):]
+    return text
+
+
+def repair_text(
+    text: str, default_language: str = language.LATVIAN, ocr: bool = False
+) -> tuple[str, list[Repair]]:
+    """Repaired text and the changes made; the number of lines never changes.
+
+    Words are repaired on Latvian lines only (``language.line_languages``);
+    ``default_language`` is the verdict for text too short to show its own (a table cell: its
+    page's language). ``ocr``: the text was read by OCR, so a word outside the lexicon may
+    hide a misread letter ("nolenij" for "nolemj") even where no other word shows damage."""
     changes: list[Repair] = []
     text = _fix_mojibake(text, changes)
     text = _fix_marks(text, changes)
-    text = _fix_words(text, changes)
+    text = _fix_words(text, changes, default_language, ocr)
+    text = _fix_numbering(text, changes)
     return text, changes
+

@@ -182,7 +182,9 @@ def read_page(pdf: pdfplumber.PDF, index: int, limits: Limits, path: Path) -> Pa
             covered += max(0.0, float(image["x1"] - image["x0"])) * max(
                 0.0, float(image["bottom"] - image["top"])
             )
-        found = plumb.extract_words(keep_blank_chars=False, use_text_flow=False)
+        found = pdfplumber.utils.extract_words(
+            _superscripts(plumb.chars), keep_blank_chars=False, use_text_flow=False
+        )
         words = [
             Word(
                 text=unicodedata.normalize("NFC", w["text"]),
@@ -254,6 +256,39 @@ def _rulings(plumb: pdfplumber.page.Page) -> list[Ruling]:
     for r in plumb.rects:
         if not r.get("stroke") and r.get("fill") and min(r["width"], r["height"]) <= RULE_WIDTH:
             out.append(Ruling(float(r["x0"]), float(r["top"]), float(r["x1"]), float(r["bottom"])))
+    return out
+
+
+SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+SUPERSCRIPT_SIZE = 0.8  # a superscript digit is at most this share of its base character's size
+SUPERSCRIPT_RISE = 0.2  # and its baseline sits at least this share of that size higher
+
+
+def _superscripts(chars: list[dict]) -> list[dict]:
+    """Digits set small and raised after a larger character, as Unicode superscript digits.
+
+    Legal references (``2.¹⁰ pantu``, ``18.¹ panta``) and times (``plkst. 9⁰⁰``) set them so;
+    read as plain digits they run into their base (``2.10``, ``900``) and change its meaning.
+    Decided from the text layer's size and baseline of each character against the last
+    full-size one before it on the line (characters come in content-stream order).
+    """
+    out: list[dict] = []
+    base: dict | None = None
+    for char in chars:
+        text = char["text"]
+        if base is not None and len(text) == 1 and text.isdigit() and char.get("upright", True):
+            previous = out[-1]
+            if (
+                char["size"] <= SUPERSCRIPT_SIZE * base["size"]
+                and base["bottom"] - char["bottom"] >= SUPERSCRIPT_RISE * base["size"]
+                and char["bottom"] > base["top"]
+                and -1.0 <= char["x0"] - previous["x1"] < base["size"]
+            ):
+                out.append({**char, "text": text.translate(SUPERSCRIPT)})
+                continue
+        if text.strip():
+            base = char
+        out.append(char)
     return out
 
 

@@ -109,3 +109,23 @@ def test_corpus_slice_threshold() -> None:
     gold = "\n".join(corpus.read_text(encoding="utf-8").splitlines()[:150])
     assert word_accuracy(gold, repaired(fold(gold))) >= 0.90
     assert word_accuracy(gold, repaired(gold)) >= 0.999
+
+
+def test_known_word_changes_only_by_a_margin() -> None:
+    """The interface a context model plugs into: its scores for the word as written and for the
+    best candidate; the margin becomes the repair's score."""
+    import dataclasses
+
+    from pipeline.repair import _known_word_margin, rules
+
+    strict = dataclasses.replace(rules(), known_word_margin=1.0)
+    assert _known_word_margin(-8.0, -7.5, strict) is None
+    assert _known_word_margin(-8.0, -6.0, strict) == 2.0
+    assert _known_word_margin(-8.0, -8.0, rules()) is None  # a tie keeps the word
+
+
+def test_known_word_repair_score_is_its_margin() -> None:
+    # folded text: "valsti" is a form, "valstī" more frequent; the score says by how much
+    text, changes = repair_text("Pasvaldibas darbinieki dzivo valsti un strada tur.")
+    score = next(c.score for c in changes if c.before == "valsti")
+    assert 0.55 < score < 0.75  # log(1.74e-4 / 9.77e-5) = 0.58 -> 0.64
