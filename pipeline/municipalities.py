@@ -22,7 +22,7 @@ from typing import Callable, Generic, TypeVar
 from unidecode import unidecode
 
 from pipeline.document import Cell, MunicipalityMention, Table
-from pipeline.textnorm import LATVIAN_MARKED
+from pipeline.textnorm import LATVIAN_MARKED, match_key
 
 _DATA = Path(__file__).with_name("data")
 _CASES = ("nom", "gen", "dat", "acc", "loc")
@@ -659,16 +659,18 @@ def _company_names(text: str) -> list[tuple[int, int]]:
 
 
 def _column_spans(text: str, columns: Sequence[Sequence[str]]) -> list[tuple[int, int, int]]:
-    """Where each column's cells are in ``text``: (start, end, column number), found in order."""
+    """Where each column's cells are in ``text``: (start, end, column number), found in order.
+    Cells and pages are repaired apart, so they are compared folded."""
+    key = match_key(text)
     spans = []
     for k, cells in enumerate(columns):
         at = 0
         for cell in cells:
-            words = cell.split()
+            words = match_key(cell).split()
             if not words:
                 continue
             pattern = re.compile(r"(?<!\w)" + r"\s+".join(map(re.escape, words)) + r"(?!\w)")
-            m = pattern.search(text, at) or pattern.search(text)
+            m = pattern.search(key, at) or pattern.search(key)
             if m:
                 spans.append((m.start(), m.end(), k))
                 at = m.end()

@@ -477,3 +477,11 @@ def test_a_bulleted_list_of_novadi_is_no_table_column():
     assert list_count_warnings(text, mentions) == []
     first = [m for m in mentions if m.char_start < text.index("ATTEIKUMI")]
     assert {m.list_id for m in first} == {"L1"} and len(first) == 13
+
+
+def test_a_place_column_is_found_in_a_page_repaired_apart():
+    """The page lost its diacritics where the table's cells kept them: cells match folded."""
+    text = "1 Imants Aizkalns Liepaja\n2 Liga Berzina Riga\n"
+    assert find_municipalities(text) == []  # two rows are no column on their own
+    got = find_municipalities(text, columns=[["Liepāja", "Rīga"]])
+    assert [(m.text, m.name, m.list_id) for m in got] == [("Liepaja", "Liepāja", "L1"), ("Riga", "Rīga", "L1")]
