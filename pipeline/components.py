@@ -170,9 +170,9 @@ def find_entities(doc: Document, ctx: Context) -> None:
         for target in found:
             target.page_no = target.page_no or t.page_first
         doc.targets.extend(found)
-    columns = [cells for t in doc.tables for cells in municipalities.place_columns(t)]
+    columns = {key: cells for t in doc.tables for key, cells in municipalities.place_columns(t).items()}
     for page in doc.pages:
-        on_page = [[c.text for c in cells if c.page_no == page.page_no] for cells in columns]
+        on_page = {key: [c.text for c in cells if c.page_no == page.page_no] for key, cells in columns.items()}
         annotated = entities.annotate(page.text, year_hint=doc.year_hint, place_columns=on_page)
         for date in annotated._.dates:
             date.page_no = page.page_no
@@ -182,7 +182,7 @@ def find_entities(doc: Document, ctx: Context) -> None:
             doc.targets.append(target)
         for m in annotated._.municipalities:
             m.page_no = page.page_no
-            if m.list_id:
+            if m.list_id and m.list_id not in columns:  # a table column is one list over its pages
                 m.list_id = f"p{page.page_no}-{m.list_id}"
             doc.municipalities.append(m)
         doc.warnings.extend(f"page {page.page_no}: {w}" for w in annotated._.warnings)

@@ -33,6 +33,7 @@ class Grammar:
     locative: re.Pattern
     roman_month: dict[str, int]
     school_year: tuple[int, int]  # the months a school year starts and ends in
+    year_part: dict[str, tuple[int, int]]  # "pavasarī" -> (3, 5)
 
 
 def _alt(words: list[str]) -> str:
@@ -87,6 +88,7 @@ def grammar() -> Grammar:
         ("year_numeric", rf"{lead}{year}\.\s*{ywg}\s*{day}\.(?P<mn>[01]?\d)\.?(?![\d])"),
         ("iso", rf"{lead}{year}-(?P<mn>[01]\d)-{day}(?!\d)"),
         ("quarter", rf"{lead}{year}\.\s*{ywg}\s*{quarter}"),
+        ("year_part", rf"{lead}{year}\.\s*{ywg}\s+(?P<part>{_alt(list(data['year_parts']))})(?![a-z])"),
         ("year_month", rf"{lead}{year}\.\s*{ywg}\s+{month}"),
         ("year", rf"{lead}{year}\.\s*{yw}(?![a-z])"),
         ("day_month", rf"{lead}{day}\.\s*{month}"),
@@ -106,6 +108,7 @@ def grammar() -> Grammar:
         locative=locative,
         roman_month=data["roman_months"],
         school_year=tuple(data["school_year_months"]),
+        year_part={part.replace("\\", ""): tuple(months) for part, months in data["year_parts"].items()},
     )
 
 
@@ -150,6 +153,9 @@ def _interpret(name: str, m: re.Match, g: Grammar, year_hint: int | None) -> _Fo
         if second < month:
             return None
         return _Found(_month_span(year, month)[0], _month_span(year, second)[1], "day", "range", inferred)
+    if name == "year_part":
+        first, last = g.year_part[" ".join(parts["part"].split())]
+        return _Found(_month_span(year, first)[0], _month_span(year, last)[1], "month", "point", False)
     if name == "school_year":
         if int(parts["y2"]) != year + 1:
             return None

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import bisect
 import functools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import spacy
 from spacy.language import Language
@@ -39,7 +39,7 @@ _EXTENSION_OF = {label: ext for label, ext in GROUPS.values()}
 GLUED_INFIX = r"(?<=[0-9])\.(?=[^\W\d_])|(?<=\.)(?=[A-ZĀČĒĢĪĶĻŅŠŪŽ][a-zāčēģīķļņšūž])"
 
 Doc.set_extension("year_hint", default=None, force=True)
-Doc.set_extension("place_columns", default=(), force=True)
+Doc.set_extension("place_columns", default=None, force=True)
 Doc.set_extension("dates", default=None, force=True)
 Doc.set_extension("municipalities", default=None, force=True)
 Doc.set_extension("targets", default=None, force=True)
@@ -131,10 +131,10 @@ def nlp() -> Language:
 
 
 def annotate(text: str, year_hint: int | None = None,
-             place_columns: Sequence[Sequence[str]] = ()) -> Doc:
+             place_columns: Mapping[str, Sequence[str]] | None = None) -> Doc:
     """Run the entity components over ``text``; ``year_hint`` is the year for dates without one,
-    ``place_columns`` the cell texts of table columns that hold places
-    (``municipalities.place_columns``)."""
+    ``place_columns`` the cell texts of table columns that hold places, by the list_id their
+    mentions get (``municipalities.place_columns``)."""
     doc = nlp().make_doc(text)
     doc._.year_hint = year_hint
     doc._.place_columns = place_columns

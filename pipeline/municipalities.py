@@ -13,7 +13,7 @@ import csv
 import json
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache, partial
 from pathlib import Path
@@ -22,7 +22,7 @@ from typing import Callable, Generic, TypeVar
 from unidecode import unidecode
 
 from pipeline.document import Cell, MunicipalityMention, Table
-from pipeline.textnorm import LATVIAN_MARKED
+from pipeline.textnorm import LATVIAN_MARKED, match_key
 
 _DATA = Path(__file__).with_name("data")
 _CASES = ("nom", "gen", "dat", "acc", "loc")
@@ -585,18 +585,19 @@ def _attach_counts(text: str, extents: list[tuple[int, int]]) -> dict[int, _Stat
     return attached
 
 
-def find_municipalities(text: str, columns: Sequence[Sequence[str]] = ()) -> list[MunicipalityMention]:
+def find_municipalities(text: str, columns: Mapping[str, Sequence[str]] | None = None) -> list[MunicipalityMention]:
     """Every municipality, former municipality, town and listed village named in ``text``.
 
     Mentions come in text order; members of one enumeration share ``list_id`` ("L1", "L2", ...).
     Inside a list of municipalities (one with a head noun such as "novads", an "X - Y" pair or a
     stated count) a bare place name stands for the unit named after it: "Iecava - Babīte" are the
     former Iecavas and Babītes novadi. ``columns`` are the cell texts of table columns that hold
-    places (``place_columns``); with the lines of ``text`` that end in a place name they are read
-    as lists of places, one list each.
+    places (``place_columns``), by the list_id their mentions get, so that one column is one
+    list over all its pages; the lines of ``text`` that end in a place name are a list too.
     """
     gaz = _gazetteer()
-    spans = _column_spans(text, columns) + _line_end_columns(text, gaz)
+    names = list(columns or {})
+    spans = _column_spans(text, [columns[name] for name in names]) + _line_end_columns(text, gaz)
     owned = [(start, end) for start, end, _ in spans]
     company = _company_names(text)
     cands = sorted((c for c in _Matcher(text, gaz, owned).candidates()
@@ -615,7 +616,9 @@ def find_municipalities(text: str, columns: Sequence[Sequence[str]] = ()) -> lis
     groups = _groups(text, [(c.start, c.end) for c in cands], [column_of(c) for c in cands])
     lists = [g for g in groups if g.is_list]
     counted = _attach_counts(text, [(cands[g.members[0]].start, cands[g.members[-1]].end) for g in lists])
-    list_ids = {id(g): f"L{n + 1}" for n, g in enumerate(lists)}
+    table_column = {id(g): names[k] for g in lists if (k := column_of(cands[g.members[0]])) is not None and k >= 0}
+    numbered = [g for g in lists if id(g) not in table_column]
+    list_ids = {id(g): f"L{n + 1}" for n, g in enumerate(numbered)} | table_column
     counted_ids = {id(lists[n]) for n in counted}
     provisional = [c.resolve(False) for c in cands]
     mentions = []
@@ -659,16 +662,18 @@ def _company_names(text: str) -> list[tuple[int, int]]:
 
 
 def _column_spans(text: str, columns: Sequence[Sequence[str]]) -> list[tuple[int, int, int]]:
-    """Where each column's cells are in ``text``: (start, end, column number), found in order."""
+    """Where each column's cells are in ``text``: (start, end, column number), found in order.
+    Cells and pages are repaired apart, so they are compared folded."""
+    key = match_key(text)
     spans = []
     for k, cells in enumerate(columns):
         at = 0
         for cell in cells:
-            words = cell.split()
+            words = match_key(cell).split()
             if not words:
                 continue
             pattern = re.compile(r"(?<!\w)" + r"\s+".join(map(re.escape, words)) + r"(?!\w)")
-            m = pattern.search(text, at) or pattern.search(text)
+            m = pattern.search(key, at) or pattern.search(key)
             if m:
                 spans.append((m.start(), m.end(), k))
                 at = m.end()
@@ -704,18 +709,18 @@ def _line_end_columns(text: str, gaz: _Gazetteer) -> list[tuple[int, int, int]]:
     return spans
 
 
-def place_columns(table: Table) -> list[list[Cell]]:
-    """The body cells of each column whose cells are mostly places: a "Pašvaldība" or
-    "Klubs/Pašvaldība" column of a member list."""
+def place_columns(table: Table) -> dict[str, list[Cell]]:
+    """The body cells of each column whose cells are mostly places (a "Pašvaldība" or
+    "Klubs/Pašvaldība" column of a member list), by the column's list_id ("p3-t1-c3")."""
     spec = _rules()["lists"]
     gaz = _gazetteer()
     header = set(table.header_rows())
-    out = []
+    out = {}
     for col in range(table.n_cols):
         cells = [c for c in table.cells if c.col == col and c.row not in header and c.text.strip()]
         places = [c for c in cells if _Matcher(c.text, gaz, [(0, len(c.text))]).candidates()]
         if len(places) >= spec["column_min_lines"] and len(places) >= spec["column_share"] * len(cells):
-            out.append(cells)
+            out[f"{table.table_id}-c{col}"] = cells
     return out
 
 

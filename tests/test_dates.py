@@ -1,7 +1,6 @@
 """Latvian date grammar: every form in the issue, year inference, and no false dates."""
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 

@@ -3,7 +3,6 @@ for a reader to check (`pytest -s -m slow tests/test_entities_real.py`), and the
 classes of issue 12 checked where these documents show them."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import pandas as pd
 import pytest
