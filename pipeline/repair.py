@@ -39,6 +39,9 @@ LETTER_RUN = re.compile(r"[^\W\d_$§&€@]{3,}|[^\W\d_][^\W\d_$§&€@]*(?:[$§&
 EDGE_PUNCT = "\"'“”„«»‚‘’″′()[]{}.,;:!?…–—-/*"
 # a word of Latvian letters, capitalised or in capitals: no character in it shows damage
 UNDAMAGED = re.compile(r"(?:[A-ZĀČĒĢĪĶĻŅŠŪŽ]?[a-zāčēģīķļņšūž]*|[A-ZĀČĒĢĪĶĻŅŠŪŽ]+)\Z")
+# the marked small letter a capital inside a word stands for ("registrEta")
+MARKED_SMALL = {fold(c).upper(): c for c in "āčēģīķļņšūž"}
+DECLINED_END = "aeiousmāēīū"  # the last letter of a Latvian noun's case endings
 ROMAN_HEADING = re.compile(r"^(\s*)([IVX]{1,5})(?=[.)](?:\s|$))", re.M)
 ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
 PROTECTED = re.compile(r"(?i)^(https?://|www\.)|@.*\.|\.(lv|com|eu|org|gov)$")
@@ -359,15 +362,20 @@ def _damage(core: str, r: Rules) -> set[int]:
     return found
 
 
-def _sign_fix(core: str, r: Rules) -> _Choice | None:
+def _sign_fix(core: str, r: Rules, name: bool) -> _Choice | None:
     """A word no channel placed, with a sign among its letters that stands for one letter
-    only (``Ka$ka``, ``saisto$os``): that letter put back, nothing else changed."""
+    only (``Ka$ka``, ``saisto$os``): that letter put back, nothing else changed. In a name,
+    which the lexicon cannot know, a capital inside small letters is its marked small letter
+    too (``VieglatlEtikas``); elsewhere that guess would make words nobody wrote."""
     letters = list(core.lower())
     for i, c in enumerate(core):
         targets = r.confusions.get(c, [])
         inside = 0 < i < len(core) - 1 and core[i - 1].isalpha()
         if inside and not c.isalpha() and len(targets) == 1:
             letters[i] = targets[0]
+        elif name and inside and c.isupper() and core[i - 1].islower() and core[i + 1].islower():
+            if core[-1] in DECLINED_END:  # a Latvian name, not "JavaScript", "LinkedIn"
+                letters[i] = MARKED_SMALL.get(c, letters[i])
     form = "".join(letters)
     return _Choice(form, 0.0, "ocr_confusion", 0.9) if form != core.lower() else None
 
@@ -400,6 +408,8 @@ def _nearest(core: str, lex: Lexicon, r: Rules, ocr_damaged: bool, ocr: bool) ->
         return None
     damaged = _damage(core, r)
     evident = bool(damaged) or ocr_damaged
+    if not (evident or ocr):
+        return None  # nothing to edit but marks, which are the diacritic channel's call
     found = channel.nearest(core, damaged, lex, r.confusions, misreads=evident or ocr,
                             min_freq=0.0 if evident else r.ocr_min_freq)
     if found is None:
@@ -521,8 +531,8 @@ def _fix_words(
             choice = _choose(token, previous, lex, r, folded_text, after_day, allowed)
             if choice is None and allowed is None and not folded_text:
                 choice = _nearest(token.core, lex, r, ocr_damaged, ocr)
-            if choice is None and not token.core.isalpha():
-                choice = _sign_fix(token.core, r)
+            if choice is None and (allowed is not None or not token.core.isalpha()):
+                choice = _sign_fix(token.core, r, allowed is not None)
             form = choice.form if choice else token.core.lower()
             if folded_text and allowed is None:
                 next_core = tokens[k + 1].core if k + 1 < len(tokens) else ""
