@@ -476,6 +476,17 @@ def _chart(c: Canvas) -> None:
     _at(c, 250, 310, "Gads")
 
 
+def _bar_chart(c: Canvas) -> None:
+    """A bar chart's labels: ticks on the left, a few bars' values level with a tick, the
+    years under twelve bars: rows of two cells in a grid that is mostly empty."""
+    for i, tick in enumerate(["800", "600", "400", "200", "0"]):
+        _at(c, 50, 100 + i * 20, tick)
+    for i, (bar, value) in enumerate([(2, "790"), (5, "610"), (8, "405"), (11, "198")]):
+        _at(c, 90 + bar * 38, 100 + i * 20, value)
+    for k in range(12):
+        _at(c, 90 + k * 38, 200, str(2013 + k))
+
+
 def _signatures(c: Canvas) -> None:
     for i, (role, name) in enumerate([("Ministre", "I. Bērziņa"), ("Valsts sekretārs", "J. Kalniņš"),
                                       ("Iesniedzējs: Veselības ministrija", "A. Ozola")]):
@@ -523,9 +534,22 @@ def _signed(c: Canvas) -> None:
                                    ["Datums", "", "12.03.2026."]], pitch=24)
 
 
-@pytest.mark.parametrize("draw", [_chart, _signatures, _letter_head, _ruled_prose, _numbered_paragraphs,
+def _blank_form(c: Canvas) -> None:
+    """An application form: a ruled grid of labels, each over an empty field to fill in by hand."""
+    xs, tops = [50, 200, 300, 450, 545], [100 + 22 * k for k in range(9)]
+    for top in tops:
+        _hline(c, xs[0], xs[-1], top)
+    for x in xs:
+        _vline(c, x, tops[0], tops[-1])
+    for r, (left, right) in enumerate([("Vārds", "Uzvārds"), ("Personas kods", "Adrese"),
+                                       ("Tālrunis", "E-pasts"), ("Paraksts", "Datums")]):
+        _at(c, xs[0] + 4, tops[2 * r] + 4, left)
+        _at(c, xs[2] + 4, tops[2 * r] + 4, right)
+
+
+@pytest.mark.parametrize("draw", [_chart, _bar_chart, _blank_form, _signatures, _letter_head, _ruled_prose, _numbered_paragraphs,
                                   _attendance, _signed],
-                         ids=["chart_axis_labels", "signatures", "letter_head", "ruled_prose_box",
+                         ids=["chart_axis_labels", "bar_chart_labels", "blank_form", "signatures", "letter_head", "ruled_prose_box",
                               "numbered_paragraphs", "attendance", "signed_with_paraksts"])
 def test_more_text_that_is_not_a_table(tmp_path: Path, draw: Callable[[Canvas], None]) -> None:
     """Pattern 4: what aligns without being a table."""

@@ -28,8 +28,8 @@ LIST_MARKER = re.compile(r"^(?:[•◦▪▫■□●○◆◇►▸‣⁃∙·*
 
 
 def is_table(anchors: list[Anchor], block: list[TLine], bounds: list[float], s: TableSettings) -> bool:
-    """False for aligned text that is not a table: rows that mostly hold one cell (chart axis
-    labels, a list with a stray second column), a bullet or numbered list (a first column of
+    """False for aligned text that is not a table: rows that mostly hold one cell or a grid
+    mostly empty (chart axis labels and values, a list with a stray second column), a bullet or numbered list (a first column of
     markers, its items' lines flowing back under them), a signature block (roles beside initials
     and surnames, "/paraksts/"), "Label: value" pairs (a letter or register header), or columns of running text (most lines of every column fill it)."""
     n_cols = len(bounds) - 1
@@ -38,7 +38,8 @@ def is_table(anchors: list[Anchor], block: list[TLine], bounds: list[float], s: 
         if a.boxes:
             filled[a.row] = filled.get(a.row, 0) + 1
     n_rows = max(a.row for a in anchors) + 1
-    if sum(n >= 2 for n in filled.values()) < s.min_multi * n_rows:
+    if sum(n >= 2 for n in filled.values()) < s.min_multi * n_rows \
+            or sum(filled.values()) < s.min_fill * n_rows * n_cols:
         return False
     texts = [cell_text(a.boxes) for a in anchors if a.boxes]
     first = [(cell_text(a.boxes), filled.get(a.row, 0)) for a in anchors if a.col == 0 and a.boxes]

@@ -59,7 +59,8 @@ def ruled_tables(page: Page, boxes: list[Box], height: float, s: TableSettings) 
                 anchor = slots.get((bisect_right(ys, cy) - 1, bisect_right(xs, cx) - 1))
                 if anchor is not None:
                     anchor.boxes.append(b)
-        if sum(1 for a in anchors if a.boxes) < max(2, s.min_density * len(slots)):
+        filled = sum(1 for a in anchors if a.boxes)
+        if filled < max(2, s.min_density * len(slots)):
             continue  # a chart's grid lines or bars, a ruled box around a few words
         others = [(x[0], y[0], x[-1], y[-1]) for _, x, y in grids if x is not xs]
         band = [b for b in boxes if bbox[1] < b.cy < bbox[3] and not any(inside(b.word, o) for o in others)
@@ -73,7 +74,7 @@ def ruled_tables(page: Page, boxes: list[Box], height: float, s: TableSettings) 
             table = block_table(page, lines, height, method, s) if lines else None
             if table is not None:
                 tables.append(table)
-        else:
+        elif filled >= s.min_grid_fill * len(slots):  # not a blank form, labels over empty fields
             tables.append(grid_table(page, anchors, len(ys) - 1, len(xs) - 1, method, bbox, xs, s))
     return tables
 

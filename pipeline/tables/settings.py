@@ -21,8 +21,10 @@ class TableSettings:
     line_tolerance: float = 0.5  # vertical distance of word centres still on one line
     spanning_lines: int = 2  # lines in a row crossing every column gap a table may hold
     min_cols: int = 2
-    min_density: float = 0.2  # share of a grid's cells that hold text
+    min_density: float = 0.2  # share of a grid's cells that hold text before it is read at all
+    min_grid_fill: float = 0.35  # share of a grid read as drawn that hold text
     min_multi: float = 0.5  # share of an unruled table's rows with text in two or more cells
+    min_fill: float = 0.3  # share of an unruled table's cells that hold text
     min_rows: int = 3  # for unruled tables; a ruled grid needs ``min_cols`` only
     speck_conf: float = 50.0  # OCR: a lone character below this confidence is noise
     max_header_rows: int = 3
