@@ -22,8 +22,8 @@ from prefect.states import Completed, Failed, State
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from pipeline.components import Config
-from pipeline.errors import LvIngestError, NoInputError
-from pipeline.ingest import Outcome, discover, ingest_file
+from pipeline.errors import LvIngestError
+from pipeline.ingest import Outcome, find_inputs, ingest_file
 from pipeline.records import printable_row
 from pipeline.textnorm import printable
 
@@ -126,12 +126,15 @@ def ingest_folder(
     """
     logger = get_run_logger()
     config = {"dpi": dpi, "ocr_lang": ocr_lang, "jobs": page_jobs, "force_ocr": force_ocr}
-    try:
-        files = discover([Path(p) for p in ([inbox] if isinstance(inbox, str) else inbox)],
-                         exclude=Path(out))
-    except NoInputError as exc:  # an empty inbox is the normal state between deliveries
-        logger.info("nothing to ingest: %s", exc)
-        return []
+    found = find_inputs([Path(p) for p in ([inbox] if isinstance(inbox, str) else inbox)],
+                        exclude=Path(out))
+    missing = [str(p) for p in found.missing]
+    for path in missing:  # a deployment whose inbox went away must not look like a quiet one
+        logger.warning("%s: no such file or folder", path)
+    files = found.files
+    if not files:  # an empty inbox is the normal state between deliveries
+        logger.info("nothing to ingest in %s", inbox)
+        return Completed(message=f"not found: {', '.join(missing)}", data=[]) if missing else []
     logger.info("ingesting %d PDF files from %s into %s", len(files), inbox, out)
     futures = ingest_document.map([str(f) for f in files], out=unmapped(out),
                                   config=unmapped(config), force=unmapped(force),

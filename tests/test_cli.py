@@ -183,18 +183,17 @@ def test_extract_more_than_spacys_million_characters(monkeypatch: pytest.MonkeyP
     assert text[date["char_start"]:date["char_end"]].startswith("2025. gada 1. jūnijs")
 
 
-def test_unwritable_cache_folder_is_reported_at_start(fixture_pdf: Path, tmp_path: Path) -> None:
+def test_unwritable_cache_folder_is_reported_at_start(
+    fixture_pdf: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
     """The lexicon's cache folder cannot be made (a file stands in its way): exit 6 before any
     document, with a message naming LVINGEST_CACHE; not every document quarantined as a bug."""
-    import os
-
     (tmp_path / "blocker").write_text("not a folder")
-    env = {**os.environ, "LVINGEST_CACHE": str(tmp_path / "blocker" / "cache")}
-    result = subprocess.run(LVINGEST + ["ingest", str(fixture_pdf / "stop47_list.pdf"), "--out",
-                                        str(tmp_path / "out")], env=env, capture_output=True,
-                            text=True, timeout=120)
-    assert result.returncode == ExitCode.output_error, result.stderr
-    assert "the cache folder cannot be written" in result.stderr and "LVINGEST_CACHE" in result.stderr
+    monkeypatch.setenv("LVINGEST_CACHE", str(tmp_path / "blocker" / "cache"))
+    code = main(["ingest", str(fixture_pdf / "stop47_list.pdf"), "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert code == ExitCode.output_error, err
+    assert "the cache folder cannot be written" in err and "LVINGEST_CACHE" in err
     assert not list((tmp_path / "out" / "documents").glob("[!s]*.parquet"))
 
 
