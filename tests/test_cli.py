@@ -213,3 +213,27 @@ def test_progress_total_is_counted_before_the_first_document(
     files = [str(fixture_pdf / name) for name in ("stop47_list.pdf", "kpi_multipage.pdf")]
     assert main(["ingest", *files, "--out", str(tmp_path)]) == 0
     assert totals == [1 + 3]
+
+
+def test_read_only_output_folder_is_reported_at_start(fixture_pdf: Path, tmp_path: Path) -> None:
+    """The output folder (its layout already made) on a read-only mount: exit 6 with the reason
+    before any document is read (no lexicon is built for it in the empty cache folder)."""
+    import os
+    import shlex
+
+    from pipeline import store
+
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    store.ensure_layout(out)
+    cache.mkdir()
+    command = " ".join(map(shlex.quote, [*LVINGEST, "ingest", str(fixture_pdf / "stop47_list.pdf"),
+                                         "--out", str(out), "--no-progress"]))
+    # a private mount namespace: the read-only mount is gone with the process
+    script = f"mount -o bind,ro {shlex.quote(str(out))} {shlex.quote(str(out))} || exit 99; {command}"
+    result = subprocess.run(["unshare", "--mount", "sh", "-c", script], capture_output=True, text=True,
+                            timeout=120, env={**os.environ, "LVINGEST_CACHE": str(cache)})
+    if result.returncode == 99 or "unshare failed" in result.stderr:
+        pytest.skip("cannot mount read-only here (needs root in a private mount namespace)")
+    assert result.returncode == ExitCode.output_error, result.stderr
+    assert f"lvingest: error: cannot write to {out}: [Errno 30] Read-only file system" in result.stderr
+    assert not list(cache.glob("lexicon-*"))
