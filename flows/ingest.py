@@ -134,7 +134,7 @@ def ingest_folder(
     files = found.files
     if not files:  # an empty inbox is the normal state between deliveries
         logger.info("nothing to ingest in %s", inbox)
-        return Completed(message=f"not found: {', '.join(missing)}", data=[]) if missing else []
+        return _final([], [], missing, fail_on_quarantine)
     logger.info("ingesting %d PDF files from %s into %s", len(files), inbox, out)
     futures = ingest_document.map([str(f) for f in files], out=unmapped(out),
                                   config=unmapped(config), force=unmapped(force),
@@ -148,10 +148,19 @@ def ingest_folder(
     bad = _bad(shown)
     for row in bad:
         logger.warning("%s: %s: %s", row["file"], row["status"], row["error"])
-    if not bad:
+    return _final(rows, bad, missing, fail_on_quarantine)
+
+
+def _final(rows: list[dict[str, Any]], bad: list[dict[str, Any]], missing: list[str],
+           fail_on_quarantine: bool) -> list[dict[str, Any]] | State:
+    """The rows, or a state whose message says what went wrong, so alerting on runs sees it."""
+    problems = [f"{len(bad)} of {len(rows)} documents quarantined or partial (see "
+                "lvingest-summary)"] if bad else []
+    problems += [f"not found: {', '.join(missing)}"] if missing else []
+    if not problems:
         return rows
-    message = f"{len(bad)} of {len(rows)} documents quarantined or partial (see lvingest-summary)"
-    return (Failed if fail_on_quarantine else Completed)(message=message, data=rows)
+    failed = fail_on_quarantine and bool(bad)
+    return (Failed if failed else Completed)(message="; ".join(problems), data=rows)
 
 
 def with_runner(runner: str, address: str | None = None, workers: int = 2) -> Any:
