@@ -22,8 +22,8 @@ from prefect.states import Completed, Failed, State
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from pipeline.components import Config
-from pipeline.errors import LvIngestError, NoInputError
-from pipeline.ingest import Outcome, discover, ingest_file
+from pipeline.errors import LvIngestError
+from pipeline.ingest import Outcome, find_inputs, ingest_file
 from pipeline.records import printable_row
 from pipeline.textnorm import printable
 
@@ -127,12 +127,15 @@ def ingest_folder(
     """
     logger = get_run_logger()
     config = {"dpi": dpi, "ocr_lang": ocr_lang, "jobs": page_jobs, "force_ocr": force_ocr}
-    try:
-        files = discover([Path(p) for p in ([inbox] if isinstance(inbox, str) else inbox)],
-                         exclude=Path(out))
-    except NoInputError as exc:  # an empty inbox is the normal state between deliveries
-        logger.info("nothing to ingest: %s", exc)
-        return []
+    found = find_inputs([Path(p) for p in ([inbox] if isinstance(inbox, str) else inbox)],
+                        exclude=Path(out))
+    missing = [str(p) for p in found.missing]
+    for path in missing:  # a deployment whose inbox went away must not look like a quiet one
+        logger.warning("%s: no such file or folder", path)
+    files = found.files
+    if not files:  # an empty inbox is the normal state between deliveries
+        logger.info("nothing to ingest in %s", inbox)
+        return _final([], [], missing, fail_on_quarantine)
     logger.info("ingesting %d PDF files from %s into %s", len(files), inbox, out)
     futures = ingest_document.map([str(f) for f in files], out=unmapped(out),
                                   config=unmapped(config), force=unmapped(force),
@@ -148,10 +151,19 @@ def ingest_folder(
     bad = _bad(shown)
     for row in bad:
         logger.warning("%s: %s: %s", row["file"], row["status"], row["error"])
-    if not bad:
+    return _final(rows, bad, missing, fail_on_quarantine)
+
+
+def _final(rows: list[dict[str, Any]], bad: list[dict[str, Any]], missing: list[str],
+           fail_on_quarantine: bool) -> list[dict[str, Any]] | State:
+    """The rows, or a state whose message says what went wrong, so alerting on runs sees it."""
+    problems = [f"{len(bad)} of {len(rows)} documents quarantined or partial (see "
+                "lvingest-summary)"] if bad else []
+    problems += [f"not found: {', '.join(missing)}"] if missing else []
+    if not problems:
         return rows
-    message = f"{len(bad)} of {len(rows)} documents quarantined or partial (see lvingest-summary)"
-    return (Failed if fail_on_quarantine else Completed)(message=message, data=rows)
+    failed = fail_on_quarantine and bool(bad)
+    return (Failed if failed else Completed)(message="; ".join(problems), data=rows)
 
 
 def with_runner(runner: str, address: str | None = None, workers: int = 2) -> Any:

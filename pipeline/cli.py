@@ -94,7 +94,7 @@ def _add_ingest_options(parser: argparse.ArgumentParser) -> None:
                              "(otherwise their stored outcome is reported)")
     parser.add_argument("--doc-timeout", type=_seconds, default=None, metavar="SECONDS",
                         help="quarantine a document still in work after this long (reason "
-                             "timeout; checked after each page and stage; default: no limit)")
+                             "timeout; default: no limit)")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -6,10 +6,13 @@ ingested by this pipeline version is skipped.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import signal
+import threading
 import time
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -126,16 +129,20 @@ def ingest_file(
 
 
 def _run(doc: Document, ctx: Context, timeout: float | None) -> None:
-    """The components one by one, the time limit checked after each page and each stage."""
+    """The components one by one, the time limit checked after each page and each stage, and
+    in the main thread also enforced by an alarm (a page the parser is stuck in)."""
     if timeout is None:
         components.run(doc, ctx)
         return
     deadline = time.monotonic() + timeout
 
+    def expired(stage: str) -> DocumentTimeoutError:
+        return DocumentTimeoutError(doc.source_path, f"over the limit of {timeout:g} s per "
+                                                     f"document ({stage})")
+
     def check(stage: str) -> None:
         if time.monotonic() > deadline:
-            raise DocumentTimeoutError(doc.source_path, f"over the limit of {timeout:g} s per "
-                                                        f"document ({stage})")
+            raise expired(stage)
 
     def on_page(page: Page) -> None:
         if ctx.on_page:
@@ -143,9 +150,31 @@ def _run(doc: Document, ctx: Context, timeout: float | None) -> None:
         check(f"after page {page.page_no}")
 
     paged = Context(ctx.config, on_page=on_page, on_total=ctx.on_total)
-    for name in components.DEFAULT_PIPELINE:
-        components.run(doc, paged, (name,))
-        check(f"after {name}")
+    stage = components.DEFAULT_PIPELINE[0]
+    with _alarm(timeout, lambda: expired(f"in {stage}")):
+        for stage in components.DEFAULT_PIPELINE:
+            components.run(doc, paged, (stage,))
+            check(f"after {stage}")
+
+
+@contextlib.contextmanager
+def _alarm(seconds: float, error: Callable[[], Exception]) -> Iterator[None]:
+    """Raise ``error()`` in this thread after ``seconds``: only the main thread gets signals, so
+    elsewhere (a Prefect task runner's threads) the checks between pages and stages must do."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def ring(signum: int, frame: object) -> None:
+        raise error()
+
+    previous = signal.signal(signal.SIGALRM, ring)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def document_id(path: Path) -> str:

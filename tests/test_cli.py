@@ -183,18 +183,17 @@ def test_extract_more_than_spacys_million_characters(monkeypatch: pytest.MonkeyP
     assert text[date["char_start"]:date["char_end"]].startswith("2025. gada 1. jūnijs")
 
 
-def test_unwritable_cache_folder_is_reported_at_start(fixture_pdf: Path, tmp_path: Path) -> None:
+def test_unwritable_cache_folder_is_reported_at_start(
+    fixture_pdf: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
     """The lexicon's cache folder cannot be made (a file stands in its way): exit 6 before any
     document, with a message naming LVINGEST_CACHE; not every document quarantined as a bug."""
-    import os
-
     (tmp_path / "blocker").write_text("not a folder")
-    env = {**os.environ, "LVINGEST_CACHE": str(tmp_path / "blocker" / "cache")}
-    result = subprocess.run(LVINGEST + ["ingest", str(fixture_pdf / "stop47_list.pdf"), "--out",
-                                        str(tmp_path / "out")], env=env, capture_output=True,
-                            text=True, timeout=120)
-    assert result.returncode == ExitCode.output_error, result.stderr
-    assert "the cache folder cannot be written" in result.stderr and "LVINGEST_CACHE" in result.stderr
+    monkeypatch.setenv("LVINGEST_CACHE", str(tmp_path / "blocker" / "cache"))
+    code = main(["ingest", str(fixture_pdf / "stop47_list.pdf"), "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert code == ExitCode.output_error, err
+    assert "the cache folder cannot be written" in err and "LVINGEST_CACHE" in err
     assert not list((tmp_path / "out" / "documents").glob("[!s]*.parquet"))
 
 
@@ -214,3 +213,27 @@ def test_progress_total_is_counted_before_the_first_document(
     files = [str(fixture_pdf / name) for name in ("stop47_list.pdf", "kpi_multipage.pdf")]
     assert main(["ingest", *files, "--out", str(tmp_path)]) == 0
     assert totals == [1 + 3]
+
+
+def test_read_only_output_folder_is_reported_at_start(fixture_pdf: Path, tmp_path: Path) -> None:
+    """The output folder (its layout already made) on a read-only mount: exit 6 with the reason
+    before any document is read (no lexicon is built for it in the empty cache folder)."""
+    import os
+    import shlex
+
+    from pipeline import store
+
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    store.ensure_layout(out)
+    cache.mkdir()
+    command = " ".join(map(shlex.quote, [*LVINGEST, "ingest", str(fixture_pdf / "stop47_list.pdf"),
+                                         "--out", str(out), "--no-progress"]))
+    # a private mount namespace: the read-only mount is gone with the process
+    script = f"mount -o bind,ro {shlex.quote(str(out))} {shlex.quote(str(out))} || exit 99; {command}"
+    result = subprocess.run(["unshare", "--mount", "sh", "-c", script], capture_output=True, text=True,
+                            timeout=120, env={**os.environ, "LVINGEST_CACHE": str(cache)})
+    if result.returncode == 99 or "unshare failed" in result.stderr:
+        pytest.skip("cannot mount read-only here (needs root in a private mount namespace)")
+    assert result.returncode == ExitCode.output_error, result.stderr
+    assert f"lvingest: error: cannot write to {out}: [Errno 30] Read-only file system" in result.stderr
+    assert not list(cache.glob("lexicon-*"))

@@ -97,6 +97,16 @@ def test_rerun_skips_and_changes_nothing(inbox: Path, tmp_path: Path) -> None:
         ("truncated.pdf", "failed", True)]
 
 
+def test_an_inbox_gone_missing_is_said(tmp_path: Path) -> None:
+    """An empty inbox is a quiet run; one that does not exist is said in the run's state."""
+    from flows.ingest import ingest_folder
+
+    (tmp_path / "empty").mkdir()
+    assert ingest_folder(inbox=str(tmp_path / "empty"), out=str(tmp_path / "out")) == []
+    state = ingest_folder(inbox=str(tmp_path / "gone"), out=str(tmp_path / "out"), return_state=True)
+    assert state.is_completed() and state.message == f"not found: {tmp_path / 'gone'}"
+
+
 def test_same_bytes_under_another_name_with_a_runner(fixture_pdf: Path, tmp_path: Path) -> None:
     """``--runner thread`` on b.pdf after a.pdf with the same bytes: b.pdf is reported as the
     document a.pdf made (a Prefect result cache keyed on the bytes once gave a KeyError here)."""
@@ -162,6 +172,13 @@ def test_dask_runner_gives_the_same_outputs(inbox: Path, tmp_path: Path) -> None
     [flow_run] = api_post("/flow_runs/filter", {"sort": "START_TIME_DESC", "limit": 1}, api)
     runs = api_post("/task_runs/filter", {"flow_runs": {"id": {"any_": [flow_run["id"]]}}}, api)
     assert sorted(r["state"]["name"] for r in runs) == ["Completed"] * 3
+
+
+def test_tests_keep_out_of_the_users_prefect_home() -> None:
+    """conftest points PREFECT_HOME (database, settings, logs) at a temporary folder."""
+    from prefect.settings import PREFECT_HOME
+
+    assert not PREFECT_HOME.value().is_relative_to(Path.home() / ".prefect")
 
 
 def test_deployment_and_its_task_runner(tmp_path: Path) -> None:
@@ -278,4 +295,4 @@ def test_first_run_on_a_new_machine_waits_for_prefects_server(fixture_pdf: Path,
     assert result.returncode == 0, result.stderr[-2000:]
     assert (tmp_path / "prefect-home" / "prefect.db").exists()
     # the CLI turns Prefect's usage reports off: no telemetry errors, no "database is locked"
-    assert "Traceback" not in result.stderr, result.stderr[-3000:]
+    assert "telemetry" not in result.stderr and "Traceback" not in result.stderr, result.stderr[-3000:]

@@ -264,11 +264,31 @@ def test_symlink_loops_are_recorded_and_the_run_goes_on(
 
 
 def test_doc_timeout_quarantines_the_document(fixture_pdf: Path, tmp_path: Path) -> None:
-    """The limit is checked after every page: a limit already spent stops after page 1."""
-    outcome = ingest_file(fixture_pdf / "kpi_multipage.pdf", tmp_path, doc_timeout=1e-9)
+    """Outside the main thread (a Prefect task runner's thread) the limit is checked after
+    every page: a limit already spent stops after page 1."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        outcome = pool.submit(ingest_file, fixture_pdf / "kpi_multipage.pdf", tmp_path,
+                              doc_timeout=1e-9).result()
     assert outcome.status == "failed"
     assert outcome.error == "timeout: over the limit of 1e-09 s per document (after page 1)"
     assert _reason(tmp_path, "kpi_multipage.pdf")["reason"] == "timeout"
+
+
+def test_doc_timeout_stops_a_stage_that_hangs(
+    fixture_pdf: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A stage stuck for a minute (as a parser on a hostile page) is stopped at the limit."""
+    import time
+
+    from pipeline import components
+
+    monkeypatch.setitem(components.COMPONENTS, "layout", lambda doc, ctx: time.sleep(60))
+    start = time.monotonic()
+    outcome = ingest_file(fixture_pdf / "stop47_list.pdf", tmp_path, doc_timeout=1)
+    assert time.monotonic() - start < 30
+    assert outcome.error == "timeout: over the limit of 1 s per document (in layout)"
 
 
 def _poster(fixture_pdf: Path, path: Path) -> Path:

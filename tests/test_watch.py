@@ -94,19 +94,17 @@ def test_waiting_for_the_end_marker_is_announced_once(tmp_path: Path) -> None:
     assert told == [inbox / "copying.pdf"]
 
 
-def test_watch_once_grace_is_an_option(tmp_path: Path) -> None:
+def test_watch_once_grace_is_an_option(tmp_path: Path, capsys) -> None:
     """``watch --once --grace 1`` does not wait 120 s for a file that never gets its %%EOF, and
     says that it waits."""
-    import subprocess
-    import sys
+    from pipeline.cli import main
 
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     (inbox / "stuck.pdf").write_bytes(b"%PDF-1.7\n1 0 obj\n<<>>\n")
-    result = subprocess.run(
-        [sys.executable, "-m", "pipeline.cli", "watch", str(inbox), "--out", str(tmp_path / "out"),
-         "--once", "--settle", "0.2", "--interval", "0.2", "--grace", "1"],
-        capture_output=True, text=True, timeout=60)
-    assert result.returncode == 4, result.stderr
-    assert "no %%EOF end marker yet" in result.stderr and "waiting up to 1 s (--grace)" in result.stderr
-    assert "stuck.pdf: failed: truncated" in result.stdout
+    code = main(["watch", str(inbox), "--out", str(tmp_path / "out"), "--once", "--settle", "0.2",
+                 "--interval", "0.2", "--grace", "1"])
+    captured = capsys.readouterr()
+    assert code == 4, captured.err
+    assert "no %%EOF end marker yet" in captured.err and "waiting up to 1 s (--grace)" in captured.err
+    assert "stuck.pdf: failed: truncated" in captured.out
