@@ -23,7 +23,7 @@ import pyarrow as pa
 
 from .. import __version__
 from ..errors import OutputError
-from ..records import DATASETS
+from ..records import PER_DOCUMENT
 from ..store import atomic_write_bytes
 from .datasets import summaries
 from .docpage import DocumentPage
@@ -39,7 +39,7 @@ def _write(path: Path, text: str) -> None:
 
 def _stamp(out: Path, folder: Path, doc_id: str, dpi: int) -> str:
     """What a document's page was made from; the same stamp means the same page."""
-    files = [out / name / f"{doc_id}.parquet" for name in DATASETS] + [folder / "debug" / doc_id]
+    files = [out / name / f"{doc_id}.parquet" for name in PER_DOCUMENT] + [folder / "debug" / doc_id]
     return " ".join([__version__, str(dpi), *(str(p.stat().st_mtime_ns) if p.exists() else "-" for p in files)])
 
 
