@@ -17,12 +17,13 @@ import json
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.resources import files
 
 import ftfy
 
 from .document import Repair
+from . import wordmodel
 from .lexicon import Lexicon, get_lexicon
 from .textnorm import LATVIAN_MARKED, fold
 
@@ -57,6 +58,18 @@ class NeighbourRules:
 
 
 @dataclass(frozen=True)
+class ModelRules:
+    """How the word-sequence model (``wordmodel``) weighs in; see ``_context_model`` in the rules."""
+
+    weight: float
+    unigram_share: float
+    max_options: int
+    keep_margin_folded: float
+    keep_margin_marked: float
+    keep_margin_channel: float
+
+
+@dataclass(frozen=True)
 class Rules:
     mojibake_marks: frozenset[str]
     confusions: dict[str, list[str]]
@@ -75,6 +88,7 @@ class Rules:
     phrases: dict[str, str]
     min_log_freq_in_marked_text: float
     context: NeighbourRules
+    model: ModelRules
 
 
 @functools.cache
@@ -105,6 +119,7 @@ def rules() -> Rules:
             plural_endings=tuple(data["context"]["before_feminine_plural"]["endings"]),
             plural_except=frozenset(data["context"]["before_feminine_plural"]["except"]),
         ),
+        model=ModelRules(**data["context_model"]),
     )
 
 
@@ -237,6 +252,7 @@ class _Choice:
     score: float
     kind: str
     share: float
+    options: dict[str, tuple[float, str]] = field(default_factory=dict)  # for the word model
 
 
 def _candidates(core: str, lex: Lexicon, r: Rules) -> dict[str, tuple[float, str]]:
@@ -293,14 +309,14 @@ def _choose(
             score -= r.preposition_locative_cost
         scored[form] = (score, kind)
     best = max(scored, key=lambda f: scored[f][0])
-    if best == low:
-        return None
-    if not folded_text and not damaged and scored[best][0] < r.min_log_freq_in_marked_text:
+    if best != low and not folded_text and not damaged and scored[best][0] < r.min_log_freq_in_marked_text:
         return None  # one stray plain word in good text: only restore words in common use
-    if own > 0 and scored.get(low, (math.log(own), ""))[0] >= scored[best][0]:
-        return None
+    if own > 0:
+        scored.setdefault(low, (math.log(own), "diacritic_restore"))
+        if scored[low][0] >= scored[best][0]:
+            best = low
     total = sum(math.exp(s) for s, _ in scored.values()) or 1.0
-    return _Choice(best, scored[best][0], scored[best][1], math.exp(scored[best][0]) / total)
+    return _Choice(best, scored[best][0], scored[best][1], math.exp(scored[best][0]) / total, scored)
 
 
 def _is_folded_text(tokens: list[_Token], lex: Lexicon, r: Rules) -> bool:
@@ -370,6 +386,55 @@ class _Neighbour:
     trail: str = "."  # its trailing punctuation; the text's start counts as a sentence end
 
 
+def _in_sentences(per_line: list[list[_Token]], chosen: list[list[_Choice | None]], lex: Lexicon,
+                  r: Rules, folded_text: bool) -> None:
+    """Let the word-sequence model re-choose among each word's candidate forms, sentence by
+    sentence. The form as written is kept unless the model prefers another by the keep margin
+    (if the lexicon knows it); the winner's margin over its runner-up becomes its score."""
+    m = r.model
+    keep = m.keep_margin_folded if folded_text else m.keep_margin_marked
+    stay = m.keep_margin_channel
+    freqs = lex.frequencies({f for row in chosen for c in row if c for f in c.options})
+    sentence: list[list[tuple[str, float]]] = []
+    where: list[tuple[int, int, list[str]] | None] = []
+
+    def decode() -> None:
+        if any(len(options) > 1 for options in sentence):
+            for place, (winner, margin) in zip(where, wordmodel.get_model().decode(sentence, m.weight)):
+                if place:
+                    n, k, forms = place
+                    choice = chosen[n][k]
+                    choice.form, choice.kind = forms[winner], choice.options[forms[winner]][1]
+                    choice.share = 1 / (1 + math.exp(-min(margin, 50.0)))
+        sentence.clear()
+        where.clear()
+
+    for n, tokens in enumerate(per_line):
+        for k, token in enumerate(tokens):
+            choice = chosen[n][k]
+            written = token.core.lower()
+            word, comma, end = wordmodel.unit(choice.form if choice else written, token.trail)
+            if choice and len(choice.options) > 1 and word:
+                ranked = sorted(choice.options, key=lambda f: -choice.options[f][0])[: m.max_options]
+                first = written if written in choice.options else ranked[0]
+                forms = [first] + [f for f in ranked if f != first]
+                sentence.append([
+                    (f, choice.options[f][0] - m.unigram_share * math.log(max(freqs[f], 1e-12))
+                     + (keep if f == written and freqs[f] > 0 else stay if f == first else 0.0))
+                    for f in forms
+                ])
+                where.append((n, k, forms))
+            elif word:
+                sentence.append([(word, 0.0)])
+                where.append(None)
+            if comma:
+                sentence.append([(wordmodel.COMMA, 0.0)])
+                where.append(None)
+            if end:
+                decode()
+    decode()
+
+
 def _fix_words(text: str, out: list[Repair]) -> str:
     r, lex = rules(), get_lexicon()
     lines = text.split("\n")
@@ -378,18 +443,27 @@ def _fix_words(text: str, out: list[Repair]) -> str:
     all_tokens = [t for tokens in per_line for t in tokens]
     folded_text = _is_folded_text(all_tokens, lex, r)
     previous: list[str] = []
+    chosen: list[list[_Choice | None]] = []
+    for n, tokens in enumerate(per_line):
+        chosen.append([])
+        for token in tokens:
+            choice = None
+            if token.core and not _protected(token.core):
+                after_day = bool(DAY_BEFORE.search(lines[n][: token.start - offsets[n]]))
+                choice = _choose(token, previous, lex, r, folded_text, after_day)
+            chosen[n].append(choice)
+            previous.append(fold(choice.form if choice else token.core.lower()))
+    _in_sentences(per_line, chosen, lex, r, folded_text)
     before = _Neighbour()
     for n, tokens in enumerate(per_line):
         line = lines[n]
         pieces, cursor = [], 0
         for k, token in enumerate(tokens):
             start = token.start - offsets[n]
+            choice = chosen[n][k]
             if not token.core or _protected(token.core):
-                previous.append(fold(token.core.lower()))
                 before = _Neighbour(token.core.lower(), token.trail)
                 continue
-            after_day = bool(DAY_BEFORE.search(line[:start]))
-            choice = _choose(token, previous, lex, r, folded_text, after_day)
             form = choice.form if choice else token.core.lower()
             if folded_text:
                 next_core = tokens[k + 1].core if k + 1 < len(tokens) else ""
@@ -397,8 +471,7 @@ def _fix_words(text: str, out: list[Repair]) -> str:
                 if in_context != form:
                     form, choice = in_context, _Choice(in_context, 0.0, "diacritic_restore", 0.8)
             before = _Neighbour(form, token.trail)
-            previous.append(fold(form))
-            if choice:
+            if choice and choice.form != token.core.lower():
                 new_core = _with_case(choice.form, token.core, _opens_sentence(lines, n, start))
                 out.append(Repair(token.core, new_core, choice.kind, round(choice.share, 3),
                                   token.start + len(token.lead)))

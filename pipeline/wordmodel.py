@@ -1,0 +1,353 @@
+"""A Latvian word-sequence model: which form of a word its neighbours call for (gada/gadā, tas/tās).
+
+An interpolated Kneser-Ney trigram model over lower-cased words, trained on the Latvian UD
+Treebank's training sentences (``data/lvtb-train.sentences.txt.xz``, CC BY-SA 4.0), with the
+unigram level mixed with wordfreq's frequencies (which know far more words than 139k words of
+treebank). The repair engine hands it the candidate forms of each word of a sentence and it
+picks the best sequence (second-order Viterbi), with each choice's margin over the best
+sequence that keeps the word as written.
+
+Like the lexicon, the counts live in an SQLite file in the cache folder, built at first use and
+keyed by a hash of the corpus and this module's format number: the model costs a worker the
+SQLite page cache, not a few hundred MB of Python dicts. The counts are kept in the form KN
+needs (continuation counts, history totals and type counts), maintained incrementally, so that
+``learn`` can add an archive's own clean pages to the model: its names and phrasing then help
+repair its damaged documents. Writers take SQLite's write lock (WAL mode, ``BEGIN IMMEDIATE``),
+so concurrent workers can learn and read at once; a page already learnt is not counted twice.
+
+Written here rather than taken from a package: the n-gram toolkits on PyPI (kenlm, nltk.lm)
+either need a C++ build or keep the model in Python objects, and none can add counts to a model
+on disk shared by processes.
+"""
+from __future__ import annotations
+
+import hashlib
+import lzma
+import math
+import os
+import re
+import sqlite3
+import threading
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
+
+from .lexicon import cache_dir, get_lexicon
+from .textnorm import LATVIAN_MARKED
+
+FORMAT = 1
+CORPUS = "data/lvtb-train.sentences.txt.xz"
+BOS, EOS, NUM, COMMA = "<s>", "</s>", "<num>", ","
+DISCOUNT = 0.75  # Kneser-Ney's absolute discount
+KN_SHARE = 0.2  # the unigram level: this much KN continuation, the rest wordfreq (tuned on a sample)
+FLOOR = 1e-9  # probability of a word neither the model nor wordfreq has seen
+EDGES = "\"'“”„«»()[]{}.,;:!?…–—-/*"
+WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+TOKEN = re.compile(r"\S+")
+CACHE_LIMIT = 200_000  # entries of the per-process query cache before it is emptied
+# a page is learnt only when it reads as clean Latvian: most words known, marks present
+LEARN_MIN_QUALITY = 0.85
+LEARN_MIN_MARKED_SHARE = 0.03
+LEARN_MIN_WORDS = 20
+
+
+def unit(core: str, trail: str) -> tuple[str | None, bool, bool]:
+    """What one whitespace token contributes: (word or None, a comma follows, a sentence ends)."""
+    low = core.lower()
+    if any(c.isdigit() for c in low):
+        word: str | None = NUM
+    elif WORD.fullmatch(low):
+        word = low
+    else:
+        word = None
+    return word, any(c in ",;:" for c in trail), any(c in ".!?" for c in trail)
+
+
+def sentences(text: str) -> list[list[str]]:
+    """Text as sentences of model tokens (lower-cased words, ``<num>``, commas)."""
+    out: list[list[str]] = [[]]
+    for match in TOKEN.finditer(text):
+        raw = match.group(0)
+        core = raw.strip(EDGES)
+        word, comma, end = unit(core, raw[raw.find(core) + len(core) :] if core else raw)
+        if word:
+            out[-1].append(word)
+        if comma and out[-1] and out[-1][-1] != COMMA:
+            out[-1].append(COMMA)
+        if end and out[-1]:
+            out.append([])
+    return [s for s in out if s]
+
+
+def trigrams(text: str) -> Counter[tuple[str, str, str]]:
+    counts: Counter[tuple[str, str, str]] = Counter()
+    for sentence in sentences(text):
+        padded = [BOS, BOS, *sentence, EOS]
+        counts.update(zip(padded, padded[1:], padded[2:]))
+    return counts
+
+
+def _upsert(db: sqlite3.Connection, table: str, key: str, values: tuple[int, ...]) -> tuple[int, ...]:
+    columns = {"tri": ("c",), "hist2": ("total", "types"), "bi": ("cont",),
+               "hist1": ("total", "types"), "uni": ("cont",)}[table]
+    sets = ", ".join(f"{c} = {c} + excluded.{c}" for c in columns)
+    marks = ", ".join("?" * (len(columns) + 1))
+    return db.execute(
+        f"INSERT INTO {table} VALUES ({marks}) ON CONFLICT(key) DO UPDATE SET {sets} RETURNING {', '.join(columns)}",
+        (key, *values),
+    ).fetchone()
+
+
+def _add(db: sqlite3.Connection, counts: Counter[tuple[str, str, str]]) -> None:
+    """Add trigram counts, keeping every KN statistic in step (one transaction, the caller's)."""
+    new_bigrams = 0
+    for (a, b, c), k in counts.items():
+        (n,) = _upsert(db, "tri", f"{a} {b} {c}", (k,))
+        new_trigram = n == k
+        _upsert(db, "hist2", f"{a} {b}", (k, int(new_trigram)))
+        if new_trigram:  # one more distinct left neighbour of "b c"
+            (cont,) = _upsert(db, "bi", f"{b} {c}", (1,))
+            _upsert(db, "hist1", b, (1, int(cont == 1)))
+            if cont == 1:  # "b c" itself is new: one more distinct left neighbour of "c"
+                _upsert(db, "uni", c, (1,))
+                new_bigrams += 1
+    db.execute("UPDATE meta SET value = value + ? WHERE name = 'bigram_types'", (new_bigrams,))
+
+
+SCHEMA = """
+CREATE TABLE tri (key TEXT PRIMARY KEY, c INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE hist2 (key TEXT PRIMARY KEY, total INTEGER NOT NULL, types INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE bi (key TEXT PRIMARY KEY, cont INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE hist1 (key TEXT PRIMARY KEY, total INTEGER NOT NULL, types INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE uni (key TEXT PRIMARY KEY, cont INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE learnt (digest TEXT PRIMARY KEY) WITHOUT ROWID;
+INSERT INTO meta VALUES ('bigram_types', 0);
+"""
+
+
+def build(target: Path, corpus: str) -> None:
+    """Write the model of ``corpus`` to a temporary file and rename it into place."""
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    try:
+        db = sqlite3.connect(tmp)
+        db.execute("PRAGMA journal_mode=OFF")
+        db.executescript(SCHEMA)
+        _add(db, trigrams(corpus))
+        db.commit()
+        db.execute("PRAGMA journal_mode=WAL")  # readers and one writer at a time, from now on
+        db.close()
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    """What one query batch read: every count the probabilities need."""
+
+    tri: dict[str, int]
+    hist2: dict[str, tuple[int, int]]
+    bi: dict[str, int]
+    hist1: dict[str, tuple[int, int]]
+    uni: dict[str, int]
+    bigram_types: int
+
+
+class WordModel:
+    """Trigram probabilities from the SQLite counts; one connection per thread."""
+
+    def __init__(self, path: Path, kn_share: float = KN_SHARE) -> None:
+        self.path = path
+        self.kn_share = kn_share
+        self._local = threading.local()
+        self._cache: dict[tuple[str, str], object] = {}
+        self._version = -1
+        self._lock = threading.Lock()
+
+    def _db(self) -> sqlite3.Connection:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(self.path, timeout=60, check_same_thread=False, isolation_level=None)
+            self._local.db = db
+        return db
+
+    def _fresh(self) -> None:
+        """Forget cached counts when any connection (another worker's too) has written."""
+        version = self._db().execute("PRAGMA data_version").fetchone()[0]
+        if version != self._version or len(self._cache) > CACHE_LIMIT:
+            with self._lock:
+                self._cache.clear()
+                self._version = version
+
+    def _lookup(self, table: str, keys: Iterable[str], default: object) -> dict[str, object]:
+        keys = set(keys)
+        missing = [k for k in keys if (table, k) not in self._cache]
+        columns = "c" if table == "tri" else "cont" if table in ("bi", "uni") else "total, types"
+        found: dict[str, object] = {}
+        for i in range(0, len(missing), 500):
+            chunk = missing[i : i + 500]
+            sql = f"SELECT key, {columns} FROM {table} WHERE key IN ({','.join('?' * len(chunk))})"
+            for key, *values in self._db().execute(sql, chunk):
+                found[key] = values[0] if len(values) == 1 else tuple(values)
+        with self._lock:
+            for k in missing:
+                self._cache[(table, k)] = found.get(k, default)
+        return {k: self._cache[(table, k)] for k in keys}
+
+    def stats(self, triples: Iterable[tuple[str, str, str]]) -> Stats:
+        triples = set(triples)
+        self._fresh()
+        total = self._db().execute("SELECT value FROM meta WHERE name = 'bigram_types'").fetchone()[0]
+        return Stats(
+            tri=self._lookup("tri", (f"{a} {b} {c}" for a, b, c in triples), 0),
+            hist2=self._lookup("hist2", (f"{a} {b}" for a, b, _ in triples), (0, 0)),
+            bi=self._lookup("bi", (f"{b} {c}" for _, b, c in triples), 0),
+            hist1=self._lookup("hist1", (b for _, b, _ in triples), (0, 0)),
+            uni=self._lookup("uni", (c for _, _, c in triples), 0),
+            bigram_types=max(total, 1),
+        )
+
+    def unigram(self, word: str, stats: Stats, freq: float) -> float:
+        """KN continuation probability mixed with the word's wordfreq frequency."""
+        kn = stats.uni[word] / stats.bigram_types
+        return max(self.kn_share * kn + (1 - self.kn_share) * freq, FLOOR)
+
+    def probability(self, a: str, b: str, c: str, stats: Stats, freq: float) -> float:
+        """P(c | a b), interpolated Kneser-Ney backing off to ``unigram``."""
+        p = self.unigram(c, stats, freq)
+        total, types = stats.hist1[b]
+        if total:
+            p = (max(stats.bi[f"{b} {c}"] - DISCOUNT, 0) + DISCOUNT * types * p) / total
+        total, types = stats.hist2[f"{a} {b}"]
+        if total:
+            p = (max(stats.tri[f"{a} {b} {c}"] - DISCOUNT, 0) + DISCOUNT * types * p) / total
+        return p
+
+    def decode(self, sentence: Sequence[Sequence[tuple[str, float]]], weight: float = 1.0
+               ) -> list[tuple[int, float]]:
+        """The best option per position, and its margin in log units: how much better the best
+        sequence scores than the best one with another option there (inf for a lone option).
+
+        Each position lists (model token, score from the other evidence) options; the first is
+        the word as written. A sequence scores the sum of its options' scores plus ``weight``
+        times the log-probability of its words.
+        """
+        padded = [[(BOS, 0.0)], [(BOS, 0.0)], *sentence, [(EOS, 0.0)]]
+        triples = {
+            (a, b, c)
+            for i in range(2, len(padded))
+            for a, _ in padded[i - 2] for b, _ in padded[i - 1] for c, _ in padded[i]
+        }
+        stats = self.stats(triples)
+        lex = get_lexicon()
+        freqs = lex.frequencies({c for _, _, c in triples if c not in (EOS, COMMA, NUM)})
+        logp: dict[tuple[str, str, str], float] = {
+            t: weight * math.log(self.probability(*t, stats, freqs.get(t[2], 0.0))) for t in triples
+        }
+        n = len(padded)
+        # forward[i][(j, k)]: best score of positions 0..i with option j at i-1 and k at i
+        forward: list[dict[tuple[int, int], float]] = [{}, {(0, 0): 0.0}]
+        back: list[dict[tuple[int, int], int]] = [{}, {}]
+        for i in range(2, n):
+            states: dict[tuple[int, int], float] = {}
+            pointers: dict[tuple[int, int], int] = {}
+            for (h, j), score in forward[i - 1].items():
+                a, b = padded[i - 2][h][0], padded[i - 1][j][0]
+                for k, (c, own) in enumerate(padded[i]):
+                    total = score + own + logp[(a, b, c)]
+                    if total > states.get((j, k), -math.inf):
+                        states[(j, k)], pointers[(j, k)] = total, h
+            forward.append(states)
+            back.append(pointers)
+        # backward[i][(j, k)]: best score of positions i+1.. given options j at i-1 and k at i
+        backward: list[dict[tuple[int, int], float]] = [{} for _ in range(n)]
+        backward[n - 1] = {state: 0.0 for state in forward[n - 1]}
+        for i in range(n - 2, 0, -1):
+            for (h, j) in forward[i]:
+                a, b = padded[i - 1][h][0], padded[i][j][0]
+                backward[i][(h, j)] = max(
+                    (own + logp[(a, b, c)] + backward[i + 1][(j, k)]
+                     for k, (c, own) in enumerate(padded[i + 1]) if (j, k) in backward[i + 1]),
+                    default=-math.inf,
+                )
+        out = []
+        for i in range(2, n - 1):
+            best: dict[int, float] = {}
+            for (j, k), score in forward[i].items():
+                best[k] = max(best.get(k, -math.inf), score + backward[i][(j, k)])
+            winner = max(best, key=best.__getitem__)
+            out.append((winner, best[winner] - max((v for o, v in best.items() if o != winner),
+                                                   default=-math.inf)))
+        return out
+
+    def learn(self, text: str) -> bool:
+        """Add the text's counts to the model on disk; False when this text was learnt before."""
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        counts = trigrams(text)
+        if not counts:
+            return False
+        db = self._db()
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            if db.execute("INSERT OR IGNORE INTO learnt VALUES (?)", (digest,)).rowcount == 0:
+                db.execute("ROLLBACK")
+                return False
+            _add(db, counts)
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        return True
+
+
+def corpus_text() -> str:
+    return lzma.decompress(files("pipeline").joinpath(CORPUS).read_bytes()).decode("utf-8")
+
+
+def _cache_key() -> str:
+    digest = hashlib.sha256(f"{FORMAT}".encode())
+    digest.update(files("pipeline").joinpath(CORPUS).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+_model: WordModel | None = None
+_model_lock = threading.Lock()
+
+
+def get_model() -> WordModel:
+    """The process-wide model, built into the cache folder from the bundled corpus on first use."""
+    global _model
+    with _model_lock:
+        if _model is None:
+            path = cache_dir() / f"wordmodel-{_cache_key()}.sqlite"
+            if not path.exists():
+                build(path, corpus_text())
+            _model = WordModel(path)
+        return _model
+
+
+def use_model(model: WordModel | None) -> WordModel | None:
+    """Make ``model`` the process-wide one (None: the cache's again); returns the previous one.
+    For benchmarks and tests that measure a model of their own."""
+    global _model
+    with _model_lock:
+        previous, _model = _model, model
+    return previous
+
+
+def is_clean(text: str, quality: float) -> bool:
+    """A page worth learning from: Latvian the lexicon mostly knows, written with its marks."""
+    letters = [c for c in text if c.isalpha()]
+    words = WORD.findall(text)
+    if len(words) < LEARN_MIN_WORDS or quality < LEARN_MIN_QUALITY:
+        return False
+    return sum(1 for c in letters if c in LATVIAN_MARKED) / len(letters) >= LEARN_MIN_MARKED_SHARE
+
+
+def learn(text: str, quality: float) -> bool:
+    """Add a clean page's text to the process-wide model; False when skipped or seen before."""
+    return is_clean(text, quality) and get_model().learn(text)
