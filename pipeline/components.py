@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import dates, entities, layout, lexicon, repair, table, targets
+from . import dates, entities, layout, lexicon, repair, table, targets, wordmodel
 from .concurrency import ordered_map
 from .document import Document, Page
 from .errors import InputFileError, PageError, RenderError
@@ -129,6 +129,8 @@ def repair_pages(doc: Document, ctx: Context) -> None:
     for page in doc.pages:
         page.text, page.repairs = repair.repair_text(page.text)
         page.quality = lexicon.known_ratio(page.text) if page.text.strip() else 0.0
+        if page.method == "text":  # a clean text layer teaches the word model the archive's words
+            wordmodel.learn(page.text, page.quality, len(page.repairs))
 
 
 @component("tables")

@@ -26,6 +26,7 @@ import lzma
 import math
 import os
 import re
+import shutil
 import sqlite3
 import threading
 from collections import Counter
@@ -51,6 +52,7 @@ CACHE_LIMIT = 200_000  # entries of the per-process query cache before it is emp
 LEARN_MIN_QUALITY = 0.85
 LEARN_MIN_MARKED_SHARE = 0.03
 LEARN_MIN_WORDS = 20
+LEARN_MAX_CHANGE_SHARE = 0.01
 
 
 def unit(core: str, trail: str) -> tuple[str | None, bool, bool]:
@@ -301,17 +303,43 @@ class WordModel:
         except BaseException:
             db.execute("ROLLBACK")
             raise
+        with self._lock:  # data_version only tells of other connections' writes
+            self._cache.clear()
         return True
 
 
-def corpus_text() -> str:
-    return lzma.decompress(files("pipeline").joinpath(CORPUS).read_bytes()).decode("utf-8")
+def bundled_corpus() -> bytes:
+    """The LVTB training sentences shipped with the package (xz-compressed)."""
+    return files("pipeline").joinpath(CORPUS).read_bytes()
 
 
-def _cache_key() -> str:
-    digest = hashlib.sha256(f"{FORMAT}".encode())
-    digest.update(files("pipeline").joinpath(CORPUS).read_bytes())
-    return digest.hexdigest()[:16]
+def base_model(folder: Path, corpus: bytes) -> Path:
+    """The model of an xz-compressed corpus alone, built in ``folder`` unless a model of the same
+    corpus and format already is there (the file name carries a hash of both). Never written
+    to after it is built: what an archive teaches goes to a copy (``open_model``)."""
+    key = hashlib.sha256(f"{FORMAT}:".encode() + corpus).hexdigest()[:16]
+    path = folder / f"wordmodel-{key}.sqlite"
+    if not path.exists():
+        build(path, lzma.decompress(corpus).decode("utf-8"))
+    return path
+
+
+def copy_model(base: Path, target: Path) -> WordModel:
+    """A model that starts from ``base``'s counts, at ``target`` (created unless it exists)."""
+    if not target.exists():
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        try:
+            shutil.copyfile(base, tmp)
+            os.replace(tmp, target)
+        finally:
+            tmp.unlink(missing_ok=True)
+    return WordModel(target)
+
+
+def open_model(folder: Path, corpus: bytes) -> WordModel:
+    """The archive's model in ``folder``: the corpus model plus what ``learn`` has added."""
+    base = base_model(folder, corpus)
+    return copy_model(base, base.with_name(f"{base.stem}-archive.sqlite"))
 
 
 _model: WordModel | None = None
@@ -323,10 +351,7 @@ def get_model() -> WordModel:
     global _model
     with _model_lock:
         if _model is None:
-            path = cache_dir() / f"wordmodel-{_cache_key()}.sqlite"
-            if not path.exists():
-                build(path, corpus_text())
-            _model = WordModel(path)
+            _model = open_model(cache_dir(), bundled_corpus())
         return _model
 
 
@@ -339,15 +364,24 @@ def use_model(model: WordModel | None) -> WordModel | None:
     return previous
 
 
-def is_clean(text: str, quality: float) -> bool:
-    """A page worth learning from: Latvian the lexicon mostly knows, written with its marks."""
+def is_clean(text: str, quality: float, changes: int = 0) -> bool:
+    """A page worth learning from: Latvian the lexicon mostly knows (``quality``), written with
+    its marks, that repair hardly had to touch (``changes``)."""
     letters = [c for c in text if c.isalpha()]
     words = WORD.findall(text)
     if len(words) < LEARN_MIN_WORDS or quality < LEARN_MIN_QUALITY:
         return False
+    if changes > LEARN_MAX_CHANGE_SHARE * len(words):
+        return False
     return sum(1 for c in letters if c in LATVIAN_MARKED) / len(letters) >= LEARN_MIN_MARKED_SHARE
 
 
-def learn(text: str, quality: float) -> bool:
-    """Add a clean page's text to the process-wide model; False when skipped or seen before."""
-    return is_clean(text, quality) and get_model().learn(text)
+def learn(text: str, quality: float, changes: int = 0) -> bool:
+    """Add a clean page's text to the process-wide model; False when it is not clean, was learnt
+    before, or the model stayed locked too long (learning is a bonus, never a failure)."""
+    if not is_clean(text, quality, changes):
+        return False
+    try:
+        return get_model().learn(text)
+    except sqlite3.OperationalError:  # "database is locked" after the timeout, a read-only cache
+        return False

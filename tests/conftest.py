@@ -42,3 +42,16 @@ def prefect_server():
 
     with prefect_test_harness(server_startup_timeout=120):
         yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def word_model(tmp_path_factory):
+    """The word model the tests read and teach (pages they ingest are learnt): a fresh copy of
+    the corpus model, so the user's cached archive model neither changes nor sways results."""
+    from pipeline import wordmodel
+
+    base = wordmodel.base_model(wordmodel.cache_dir(), wordmodel.bundled_corpus())
+    model = wordmodel.copy_model(base, tmp_path_factory.mktemp("wordmodel") / base.name)
+    previous = wordmodel.use_model(model)
+    yield model
+    wordmodel.use_model(previous)
