@@ -8,7 +8,7 @@
 - adaptation: seed 002 folded and restored by the corpus model, then by the same model after it
   has learnt the other seeds (as the pipeline learns clean text-layer pages), and after it has
   learnt seed 002's own first half (restoring the second);
-- repair throughput in words/s and this worker's memory (RSS).
+- repair throughput in words per CPU second and this worker's memory (RSS).
 
 Every figure uses a fresh copy of the corpus model, never the cache's archive model, so what an
 archive taught the cache does not move the figures.
@@ -182,9 +182,9 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         fresh_model(Path(tmp), "bench")
         folded = fold(gold)
-        start = time.perf_counter()
+        start = time.process_time()  # CPU time: other work on a shared machine does not count
         restored, _ = repair_text(folded)
-        seconds = time.perf_counter() - start
+        seconds = time.process_time() - start
         rss_after = rss_mib()
         seed_text = SEED.read_text(encoding="utf-8")
         rows: list[tuple[str, float, float | None]] = [
@@ -213,7 +213,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"{'English text (' + ENGLISH.name[:22] + '…) repairs':<44} {english:>14}  "
               f"0 {'ok' if english == 0 else 'MISSED'}")
     speed = len(words(gold)) / seconds
-    print(f"{'repair throughput (folded LVTB dev)':<44} {speed:>8,.0f} w/s  "
+    print(f"{'repair throughput (folded LVTB dev, CPU)':<44} {speed:>8,.0f} w/s  "
           f"≥ 5,000 {'ok' if speed >= 5000 else 'MISSED'}")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"{'RSS added by repairing LVTB dev (model+caches)':<44} {rss_after - rss_before:>10.0f} MiB")

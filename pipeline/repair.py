@@ -261,6 +261,9 @@ def _candidates(core: str, lex: Lexicon, r: Rules) -> dict[str, tuple[float, str
     variants = _variants(core, r)
     keys = {fold(v.lower()) for v, _ in variants}
     table = lex.by_fold(keys)
+    for key, read in wordmodel.get_model().by_fold(keys).items():  # words the model has read
+        known = {form for form, _ in table[key]}
+        table[key] = table[key] + [(form, freq) for form, freq in read if form not in known]
     for variant, cost in variants:
         low = variant.lower()
         for form, freq in table[fold(low)]:
@@ -392,23 +395,10 @@ def _in_sentences(per_line: list[list[_Token]], chosen: list[list[_Choice | None
     sentence. The form as written is kept unless the model prefers another by the keep margin
     (if the lexicon knows it); the winner's margin over its runner-up becomes its score."""
     m = r.model
-    keep = m.keep_margin_folded if folded_text else m.keep_margin_marked
-    stay = m.keep_margin_channel
+    keep, stay = m.keep_margin_folded if folded_text else m.keep_margin_marked, m.keep_margin_channel
     freqs = lex.frequencies({f for row in chosen for c in row if c for f in c.options})
-    sentence: list[list[tuple[str, float]]] = []
-    where: list[tuple[int, int, list[str]] | None] = []
-
-    def decode() -> None:
-        if any(len(options) > 1 for options in sentence):
-            for place, (winner, margin) in zip(where, wordmodel.get_model().decode(sentence, m.weight)):
-                if place:
-                    n, k, forms = place
-                    choice = chosen[n][k]
-                    choice.form, choice.kind = forms[winner], choice.options[forms[winner]][1]
-                    choice.share = 1 / (1 + math.exp(-min(margin, 50.0)))
-        sentence.clear()
-        where.clear()
-
+    sentences: list[list[list[tuple[str, float]]]] = [[]]
+    places: list[list[tuple[_Choice, list[str]] | None]] = [[]]
     for n, tokens in enumerate(per_line):
         for k, token in enumerate(tokens):
             choice = chosen[n][k]
@@ -418,21 +408,29 @@ def _in_sentences(per_line: list[list[_Token]], chosen: list[list[_Choice | None
                 ranked = sorted(choice.options, key=lambda f: -choice.options[f][0])[: m.max_options]
                 first = written if written in choice.options else ranked[0]
                 forms = [first] + [f for f in ranked if f != first]
-                sentence.append([
+                sentences[-1].append([
                     (f, choice.options[f][0] - m.unigram_share * math.log(max(freqs[f], 1e-12))
                      + (keep if f == written and freqs[f] > 0 else stay if f == first else 0.0))
                     for f in forms
                 ])
-                where.append((n, k, forms))
+                places[-1].append((choice, forms))
             elif word:
-                sentence.append([(word, 0.0)])
-                where.append(None)
+                sentences[-1].append([(word, 0.0)])
+                places[-1].append(None)
             if comma:
-                sentence.append([(wordmodel.COMMA, 0.0)])
-                where.append(None)
-            if end:
-                decode()
-    decode()
+                sentences[-1].append([(wordmodel.COMMA, 0.0)])
+                places[-1].append(None)
+            if end and sentences[-1]:
+                sentences.append([])
+                places.append([])
+    ambiguous = [i for i, s in enumerate(sentences) if any(len(options) > 1 for options in s)]
+    decoded = wordmodel.get_model().decode([sentences[i] for i in ambiguous], m.weight)
+    for i, result in zip(ambiguous, decoded):
+        for place, (winner, margin) in zip(places[i], result):
+            if place:
+                choice, forms = place
+                choice.form, choice.kind = forms[winner], choice.options[forms[winner]][1]
+                choice.share = 1 / (1 + math.exp(-min(margin, 50.0)))
 
 
 def _fix_words(text: str, out: list[Repair]) -> str:
@@ -442,6 +440,7 @@ def _fix_words(text: str, out: list[Repair]) -> str:
     per_line = [_split(line, off) for line, off in zip(lines, offsets)]
     all_tokens = [t for tokens in per_line for t in tokens]
     folded_text = _is_folded_text(all_tokens, lex, r)
+    wordmodel.get_model().by_fold({fold(t.core.lower()) for t in all_tokens})  # one query, not one a word
     previous: list[str] = []
     chosen: list[list[_Choice | None]] = []
     for n, tokens in enumerate(per_line):

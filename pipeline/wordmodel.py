@@ -36,7 +36,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from .lexicon import cache_dir, get_lexicon
-from .textnorm import LATVIAN_MARKED
+from .textnorm import LATVIAN_MARKED, fold
 
 FORMAT = 1
 CORPUS = "data/lvtb-train.sentences.txt.xz"
@@ -103,9 +103,13 @@ def _upsert(db: sqlite3.Connection, table: str, key: str, values: tuple[int, ...
 
 
 def _add(db: sqlite3.Connection, counts: Counter[tuple[str, str, str]]) -> None:
-    """Add trigram counts, keeping every KN statistic in step (one transaction, the caller's)."""
+    """Add trigram counts, keeping every KN statistic and the vocabulary in step (one
+    transaction, the caller's)."""
     new_bigrams = 0
+    words: Counter[str] = Counter()
     for (a, b, c), k in counts.items():
+        if c not in (EOS, NUM, COMMA):
+            words[c] += k
         (n,) = _upsert(db, "tri", f"{a} {b} {c}", (k,))
         new_trigram = n == k
         _upsert(db, "hist2", f"{a} {b}", (k, int(new_trigram)))
@@ -116,6 +120,11 @@ def _add(db: sqlite3.Connection, counts: Counter[tuple[str, str, str]]) -> None:
                 _upsert(db, "uni", c, (1,))
                 new_bigrams += 1
     db.execute("UPDATE meta SET value = value + ? WHERE name = 'bigram_types'", (new_bigrams,))
+    db.executemany(
+        "INSERT INTO vocab VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET n = n + excluded.n",
+        ((fold(w), w, n) for w, n in words.items()),
+    )
+    db.execute("UPDATE meta SET value = value + ? WHERE name = 'tokens'", (sum(words.values()),))
 
 
 SCHEMA = """
@@ -125,8 +134,10 @@ CREATE TABLE bi (key TEXT PRIMARY KEY, cont INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE hist1 (key TEXT PRIMARY KEY, total INTEGER NOT NULL, types INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE uni (key TEXT PRIMARY KEY, cont INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE vocab (folded TEXT NOT NULL, form TEXT NOT NULL, n INTEGER NOT NULL,
+                    PRIMARY KEY (folded, form)) WITHOUT ROWID;
 CREATE TABLE learnt (digest TEXT PRIMARY KEY) WITHOUT ROWID;
-INSERT INTO meta VALUES ('bigram_types', 0);
+INSERT INTO meta VALUES ('bigram_types', 0), ('tokens', 0);
 """
 
 
@@ -213,6 +224,26 @@ class WordModel:
             bigram_types=max(total, 1),
         )
 
+    def by_fold(self, keys: Iterable[str]) -> dict[str, list[tuple[str, float]]]:
+        """The words the model has read whose folded spelling is each key, with their share of
+        its words: the corpus's and the archive's own vocabulary (names, terms) that the
+        lexicon may lack."""
+        keys = set(keys)
+        missing = [k for k in keys if ("vocab", k) not in self._cache]
+        if missing:
+            db = self._db()
+            tokens = max(db.execute("SELECT value FROM meta WHERE name = 'tokens'").fetchone()[0], 1)
+            found: dict[str, list[tuple[str, float]]] = {k: [] for k in missing}
+            for i in range(0, len(missing), 500):
+                chunk = missing[i : i + 500]
+                sql = f"SELECT folded, form, n FROM vocab WHERE folded IN ({','.join('?' * len(chunk))})"
+                for key, form, n in db.execute(sql, chunk):
+                    found[key].append((form, n / tokens))
+            with self._lock:
+                for k in missing:
+                    self._cache[("vocab", k)] = found[k]
+        return {k: self._cache[("vocab", k)] for k in keys}
+
     def unigram(self, word: str, stats: Stats, freq: float) -> float:
         """KN continuation probability mixed with the word's wordfreq frequency."""
         kn = stats.uni[word] / stats.bigram_types
@@ -229,62 +260,29 @@ class WordModel:
             p = (max(stats.tri[f"{a} {b} {c}"] - DISCOUNT, 0) + DISCOUNT * types * p) / total
         return p
 
-    def decode(self, sentence: Sequence[Sequence[tuple[str, float]]], weight: float = 1.0
-               ) -> list[tuple[int, float]]:
-        """The best option per position, and its margin in log units: how much better the best
-        sequence scores than the best one with another option there (inf for a lone option).
+    def decode(self, sentences: Sequence[Sequence[Sequence[tuple[str, float]]]], weight: float = 1.0
+               ) -> list[list[tuple[int, float]]]:
+        """For each sentence, the best option per position and its margin in log units: how much
+        better the best sequence scores than the best one with another option there (inf for a
+        lone option).
 
         Each position lists (model token, score from the other evidence) options; the first is
         the word as written. A sequence scores the sum of its options' scores plus ``weight``
-        times the log-probability of its words.
+        times the log-probability of its words. The counts for all sentences are read at once.
         """
-        padded = [[(BOS, 0.0)], [(BOS, 0.0)], *sentence, [(EOS, 0.0)]]
+        padded = [[[(BOS, 0.0)], [(BOS, 0.0)], *sentence, [(EOS, 0.0)]] for sentence in sentences]
         triples = {
             (a, b, c)
-            for i in range(2, len(padded))
-            for a, _ in padded[i - 2] for b, _ in padded[i - 1] for c, _ in padded[i]
+            for positions in padded
+            for i in range(2, len(positions))
+            for a, _ in positions[i - 2] for b, _ in positions[i - 1] for c, _ in positions[i]
         }
         stats = self.stats(triples)
-        lex = get_lexicon()
-        freqs = lex.frequencies({c for _, _, c in triples if c not in (EOS, COMMA, NUM)})
+        freqs = get_lexicon().frequencies({c for _, _, c in triples if c not in (EOS, COMMA, NUM)})
         logp: dict[tuple[str, str, str], float] = {
             t: weight * math.log(self.probability(*t, stats, freqs.get(t[2], 0.0))) for t in triples
         }
-        n = len(padded)
-        # forward[i][(j, k)]: best score of positions 0..i with option j at i-1 and k at i
-        forward: list[dict[tuple[int, int], float]] = [{}, {(0, 0): 0.0}]
-        back: list[dict[tuple[int, int], int]] = [{}, {}]
-        for i in range(2, n):
-            states: dict[tuple[int, int], float] = {}
-            pointers: dict[tuple[int, int], int] = {}
-            for (h, j), score in forward[i - 1].items():
-                a, b = padded[i - 2][h][0], padded[i - 1][j][0]
-                for k, (c, own) in enumerate(padded[i]):
-                    total = score + own + logp[(a, b, c)]
-                    if total > states.get((j, k), -math.inf):
-                        states[(j, k)], pointers[(j, k)] = total, h
-            forward.append(states)
-            back.append(pointers)
-        # backward[i][(j, k)]: best score of positions i+1.. given options j at i-1 and k at i
-        backward: list[dict[tuple[int, int], float]] = [{} for _ in range(n)]
-        backward[n - 1] = {state: 0.0 for state in forward[n - 1]}
-        for i in range(n - 2, 0, -1):
-            for (h, j) in forward[i]:
-                a, b = padded[i - 1][h][0], padded[i][j][0]
-                backward[i][(h, j)] = max(
-                    (own + logp[(a, b, c)] + backward[i + 1][(j, k)]
-                     for k, (c, own) in enumerate(padded[i + 1]) if (j, k) in backward[i + 1]),
-                    default=-math.inf,
-                )
-        out = []
-        for i in range(2, n - 1):
-            best: dict[int, float] = {}
-            for (j, k), score in forward[i].items():
-                best[k] = max(best.get(k, -math.inf), score + backward[i][(j, k)])
-            winner = max(best, key=best.__getitem__)
-            out.append((winner, best[winner] - max((v for o, v in best.items() if o != winner),
-                                                   default=-math.inf)))
-        return out
+        return [_max_marginals(positions, logp) for positions in padded]
 
     def learn(self, text: str) -> bool:
         """Add the text's counts to the model on disk; False when this text was learnt before."""
@@ -306,6 +304,43 @@ class WordModel:
         with self._lock:  # data_version only tells of other connections' writes
             self._cache.clear()
         return True
+
+
+def _max_marginals(padded: list[Sequence[tuple[str, float]]], logp: dict[tuple[str, str, str], float]
+                   ) -> list[tuple[int, float]]:
+    """Second-order Viterbi forward and backward: per position, the best option and its margin."""
+    n = len(padded)
+    # forward[i][(j, k)]: best score of positions 0..i with option j at i-1 and k at i
+    forward: list[dict[tuple[int, int], float]] = [{}, {(0, 0): 0.0}]
+    for i in range(2, n):
+        states: dict[tuple[int, int], float] = {}
+        for (h, j), score in forward[i - 1].items():
+            a, b = padded[i - 2][h][0], padded[i - 1][j][0]
+            for k, (c, own) in enumerate(padded[i]):
+                total = score + own + logp[(a, b, c)]
+                if total > states.get((j, k), -math.inf):
+                    states[(j, k)] = total
+        forward.append(states)
+    # backward[i][(j, k)]: best score of positions i+1.. given options j at i-1 and k at i
+    backward: list[dict[tuple[int, int], float]] = [{} for _ in range(n)]
+    backward[n - 1] = {state: 0.0 for state in forward[n - 1]}
+    for i in range(n - 2, 0, -1):
+        for (h, j) in forward[i]:
+            a, b = padded[i - 1][h][0], padded[i][j][0]
+            backward[i][(h, j)] = max(
+                (own + logp[(a, b, c)] + backward[i + 1][(j, k)]
+                 for k, (c, own) in enumerate(padded[i + 1]) if (j, k) in backward[i + 1]),
+                default=-math.inf,
+            )
+    out = []
+    for i in range(2, n - 1):
+        best: dict[int, float] = {}
+        for (j, k), score in forward[i].items():
+            best[k] = max(best.get(k, -math.inf), score + backward[i][(j, k)])
+        winner = max(best, key=best.__getitem__)
+        out.append((winner, best[winner] - max((v for o, v in best.items() if o != winner),
+                                               default=-math.inf)))
+    return out
 
 
 def bundled_corpus() -> bytes:

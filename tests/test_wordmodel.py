@@ -69,7 +69,7 @@ def test_seen_continuation_beats_unseen(small: wordmodel.WordModel) -> None:
 def test_decoding_picks_the_ending_by_context(before: str, after: str, expected: str) -> None:
     model = wordmodel.get_model()
     sentence = [[(before, 0.0)], [("gada", 0.0), ("gadā", 0.0)], [(after, 0.0)]]
-    decoded = model.decode(sentence)
+    decoded = model.decode([sentence])[0]
     winner, margin = decoded[1]
     assert ["gada", "gadā"][winner] == expected and margin > 1.0
     assert decoded[0] == (0, float("inf"))  # a lone option wins by any margin
@@ -92,10 +92,10 @@ def test_known_word_kept_unless_clear_margin() -> None:
 
 def test_adaptation_changes_a_choice(small: wordmodel.WordModel) -> None:
     sentence = [[("mēs", 0.0)], [("dzīvojam", 0.0)], [("rīga", 0.0), ("rīgā", 0.0)]]
-    assert small.decode(sentence)[2][0] == 0  # nothing in the corpus: the unigram decides
+    assert small.decode([sentence])[0][2][0] == 0  # nothing in the corpus: the unigram decides
     assert small.learn("Mēs dzīvojam Rīgā.") and small.learn("Mēs dzīvojam Rīgā kopš 2020. gada.")
     assert not small.learn("Mēs dzīvojam Rīgā.")  # a page is learnt once
-    assert small.decode(sentence)[2][0] == 1
+    assert small.decode([sentence])[0][2][0] == 1
     assert table(small, "tri")["mēs dzīvojam rīgā"] == (2,)
 
 
