@@ -144,3 +144,16 @@ def test_concurrent_workers_learn_without_losing_counts(small: wordmodel.WordMod
     assert learnt == [15] * 4  # every text differs, so each is learnt once
     assert table(small, "tri")["strādā birojā numur"] == (60,)
     assert table(small, "hist2")["strādā birojā"] == (60, 1)
+
+
+def test_an_archive_word_learnt_is_restored(monkeypatch: pytest.MonkeyPatch, word_model, tmp_path: Path) -> None:
+    """A place name neither the lexicon nor the corpus knows, read once on a clean page, is
+    restored when a later document has it typed without diacritics."""
+    model = wordmodel.copy_model(word_model.path, tmp_path / "archive.sqlite")
+    monkeypatch.setattr(wordmodel, "_model", model)
+    folded = fold("Pašvaldība informē, ka Mežvīteļu ciemā turpinās ceļa remonts un satiksme ir ierobežota.")
+    assert "Mežvīteļu" not in repair_text(folded)[0]
+    page = ("Mežvīteļu ciema iedzīvotāji šogad atjaunoja parku. Pašvaldība piešķīra līdzekļus, "
+            "un darbi notika vasarā. Mežvīteļu bibliotēkā notiks sapulce par nākamā gada plāniem.")
+    assert wordmodel.learn(page, 0.95)
+    assert "Mežvīteļu" in repair_text(folded)[0]
