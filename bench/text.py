@@ -7,7 +7,8 @@
 - correct text through repair: the corpus and seed 002 unchanged; an English text: no changes;
 - adaptation: seed 002 folded and restored by the corpus model, then by the same model after it
   has learnt the other seeds (as the pipeline learns clean text-layer pages), and after it has
-  learnt seed 002's own first half (restoring the second);
+  learnt seed 002's own first half (restoring the second); each real document's text layer
+  (../shared/real) folded and restored before and after learning the other documents;
 - repair throughput in words per CPU second and this worker's memory (RSS).
 
 Every figure uses a fresh copy of the corpus model, never the cache's archive model, so what an
@@ -42,7 +43,8 @@ SHARED = Path(__file__).resolve().parents[2] / "shared"
 CORPUS = SHARED / "corpora" / "lvtb-dev.sentences.txt"
 SEEDS = SHARED / "seeds"
 SEED = SEEDS / "002_83f27015ef96de0a.txt"
-ENGLISH = SHARED / "real" / "lvgmc__Weather_anomalies_2020_Latvia_EN.pdf"
+REAL = SHARED / "real"
+ENGLISH = REAL / "lvgmc__Weather_anomalies_2020_Latvia_EN.pdf"
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 EDGES = "\"'“”„«»()[]{}.,;:!?…–—-/*"
 
@@ -159,6 +161,36 @@ def adaptation(folder: Path) -> list[tuple[str, float, float | None]]:
     ]
 
 
+def real_adaptation(folder: Path) -> list[tuple[str, float, float | None]]:
+    """The real documents' text layers folded and restored, each by the corpus model and then by
+    a model that has learnt the other documents' clean pages (an archive without this one)."""
+    docs: dict[str, list[str]] = {}
+    for pdf_path in sorted(REAL.glob("*.pdf")):
+        with pdfplumber.open(pdf_path) as pdf:
+            docs[pdf_path.name] = [repair_text(page.extract_text() or "")[0] for page in pdf.pages]
+    latvian = {name: "\n".join(pages) for name, pages in docs.items()
+               if any(wordmodel.is_clean(p, known_ratio(p)) for p in pages)}
+    if not latvian:
+        return []
+    fresh_model(folder, "real-corpus")
+    weights = {name: len(words(text)) for name, text in latvian.items()}
+    before = sum(weights[n] * aligned_accuracy(t, repair_text(fold(t))[0]) for n, t in latvian.items())
+    after = 0.0
+    for name, text in latvian.items():
+        model = fresh_model(folder, f"real-without-{name}")
+        for other, pages in docs.items():
+            for page in pages if other != name else []:
+                if wordmodel.is_clean(page, known_ratio(page)):
+                    model.learn(page)
+        after += weights[name] * aligned_accuracy(text, repair_text(fold(text))[0])
+        (folder / f"real-without-{name}.sqlite").unlink()
+    total = sum(weights.values())
+    return [
+        (f"../shared/real text layers folded ({len(latvian)} docs)", before / total, None),
+        ("  after learning the other documents", after / total, before / total),
+    ]
+
+
 def english_changes() -> int | None:
     """Changes repair makes to an English document's text layer (None when it is absent)."""
     if not ENGLISH.exists():
@@ -201,6 +233,8 @@ def main(argv: list[str] | None = None) -> None:
             rows.append((f"OCR {lang} ({len(sample)} sentences): raw", aligned_accuracy(sample_gold, ocr), None))
             rows.append((f"OCR {lang}: after repair", aligned_accuracy(sample_gold, repair_text(ocr)[0]), goal))
         rows += adaptation(Path(tmp))
+        if REAL.is_dir():
+            rows += real_adaptation(Path(tmp))
         wordmodel.use_model(None)
     print(f"{'measure':<44} {'figure':>14}  goal")
     for name, value, goal in rows:
