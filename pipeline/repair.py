@@ -6,7 +6,10 @@ confusions from ``data/repair_rules.json``, diacritics typed away), each candida
 up in the lexicon by its folded spelling, and the one with the best log-frequency minus channel
 cost wins. Words the lexicon knows are left alone, except in text typed without any diacritics,
 where the most likely spelling of every word is chosen (with the preposition rule: no locative
-right after a preposition). Numbers, codes, acronyms, e-mails and URLs are never touched.
+right after a preposition). The word-sequence model (``wordmodel``) then re-chooses among each
+sentence's candidates by their neighbours (``gada``/``gadā``); a form the lexicon knows as
+written changes only by a clear margin. Numbers, codes, acronyms, e-mails and URLs are never
+touched.
 Line structure is kept: only words change.
 """
 from __future__ import annotations
@@ -22,8 +25,8 @@ from importlib.resources import files
 
 import ftfy
 
-from .document import Repair
 from . import wordmodel
+from .document import Repair
 from .lexicon import Lexicon, get_lexicon
 from .textnorm import LATVIAN_MARKED, fold
 
@@ -312,7 +315,8 @@ def _choose(
             score -= r.preposition_locative_cost
         scored[form] = (score, kind)
     best = max(scored, key=lambda f: scored[f][0])
-    if best != low and not folded_text and not damaged and scored[best][0] < r.min_log_freq_in_marked_text:
+    rare = scored[best][0] < r.min_log_freq_in_marked_text
+    if best != low and not folded_text and not damaged and rare:
         return None  # one stray plain word in good text: only restore words in common use
     if own > 0:
         scored.setdefault(low, (math.log(own), "diacritic_restore"))
@@ -440,7 +444,7 @@ def _fix_words(text: str, out: list[Repair]) -> str:
     per_line = [_split(line, off) for line, off in zip(lines, offsets)]
     all_tokens = [t for tokens in per_line for t in tokens]
     folded_text = _is_folded_text(all_tokens, lex, r)
-    wordmodel.get_model().by_fold({fold(t.core.lower()) for t in all_tokens})  # one query, not one a word
+    wordmodel.get_model().by_fold({fold(t.core.lower()) for t in all_tokens})  # one query per text
     previous: list[str] = []
     chosen: list[list[_Choice | None]] = []
     for n, tokens in enumerate(per_line):

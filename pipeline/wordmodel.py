@@ -5,15 +5,18 @@ Treebank's training sentences (``data/lvtb-train.sentences.txt.xz``, CC BY-SA 4.
 unigram level mixed with wordfreq's frequencies (which know far more words than 139k words of
 treebank). The repair engine hands it the candidate forms of each word of a sentence and it
 picks the best sequence (second-order Viterbi), with each choice's margin over the best
-sequence that keeps the word as written.
+sequence that takes another form there. The words the model has read are also offered to
+repair as candidates (names and terms the lexicon lacks).
 
 Like the lexicon, the counts live in an SQLite file in the cache folder, built at first use and
 keyed by a hash of the corpus and this module's format number: the model costs a worker the
 SQLite page cache, not a few hundred MB of Python dicts. The counts are kept in the form KN
 needs (continuation counts, history totals and type counts), maintained incrementally, so that
 ``learn`` can add an archive's own clean pages to the model: its names and phrasing then help
-repair its damaged documents. Writers take SQLite's write lock (WAL mode, ``BEGIN IMMEDIATE``),
-so concurrent workers can learn and read at once; a page already learnt is not counted twice.
+repair its damaged documents. The corpus model is never written to; what is learnt goes to a
+copy beside it (``-archive``), which is the one repair reads (delete it to forget). Writers
+take SQLite's write lock (WAL mode, ``BEGIN IMMEDIATE``), so concurrent workers can learn and
+read at once; a page already learnt is not counted twice.
 
 Written here rather than taken from a package: the n-gram toolkits on PyPI (kenlm, nltk.lm)
 either need a C++ build or keep the model in Python objects, and none can add counts to a model
@@ -96,10 +99,9 @@ def _upsert(db: sqlite3.Connection, table: str, key: str, values: tuple[int, ...
                "hist1": ("total", "types"), "uni": ("cont",)}[table]
     sets = ", ".join(f"{c} = {c} + excluded.{c}" for c in columns)
     marks = ", ".join("?" * (len(columns) + 1))
-    return db.execute(
-        f"INSERT INTO {table} VALUES ({marks}) ON CONFLICT(key) DO UPDATE SET {sets} RETURNING {', '.join(columns)}",
-        (key, *values),
-    ).fetchone()
+    sql = (f"INSERT INTO {table} VALUES ({marks}) ON CONFLICT(key) DO UPDATE SET {sets}"
+           f" RETURNING {', '.join(columns)}")
+    return db.execute(sql, (key, *values)).fetchone()
 
 
 def _add(db: sqlite3.Connection, counts: Counter[tuple[str, str, str]]) -> None:
