@@ -24,6 +24,7 @@ on disk shared by processes.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import lzma
 import math
@@ -367,7 +368,10 @@ def copy_model(base: Path, target: Path) -> WordModel:
         tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
         try:
             shutil.copyfile(base, tmp)
-            os.replace(tmp, target)
+            # a link, not a rename: a worker that made the copy first may already be learning
+            # into it, and its counts must not vanish under a second copy
+            with contextlib.suppress(FileExistsError):
+                os.link(tmp, target)
         finally:
             tmp.unlink(missing_ok=True)
     return WordModel(target)
