@@ -388,11 +388,14 @@ _model_lock = threading.Lock()
 
 
 def get_model() -> WordModel:
-    """The process-wide model, built into the cache folder from the bundled corpus on first use."""
+    """The process-wide model: the file ``$LVINGEST_WORDMODEL`` names (every worker of a cluster
+    then reads the same one), else the cache folder's archive model, built from the bundled
+    corpus on first use."""
     global _model
     with _model_lock:
         if _model is None:
-            _model = open_model(cache_dir(), bundled_corpus())
+            named = os.environ.get("LVINGEST_WORDMODEL")
+            _model = WordModel(Path(named)) if named else open_model(cache_dir(), bundled_corpus())
         return _model
 
 
@@ -419,8 +422,9 @@ def is_clean(text: str, quality: float, changes: int = 0) -> bool:
 
 def learn(text: str, quality: float, changes: int = 0) -> bool:
     """Add a clean page's text to the process-wide model; False when it is not clean, was learnt
-    before, or the model stayed locked too long (learning is a bonus, never a failure)."""
-    if not is_clean(text, quality, changes):
+    before, learning is off (``LVINGEST_LEARN=0``: runs that must not depend on what was read
+    before) or the model stayed locked too long (learning is a bonus, never a failure)."""
+    if os.environ.get("LVINGEST_LEARN", "1") == "0" or not is_clean(text, quality, changes):
         return False
     try:
         return get_model().learn(text)

@@ -101,11 +101,14 @@ def test_adaptation_changes_a_choice(small: wordmodel.WordModel) -> None:
 
 def test_only_clean_pages_are_learnt(monkeypatch: pytest.MonkeyPatch, small: wordmodel.WordModel) -> None:
     monkeypatch.setattr(wordmodel, "_model", small)
+    monkeypatch.setenv("LVINGEST_LEARN", "1")
     clean = ("Pašvaldība šogad atjaunoja skolas ēku, un bērni mācās jaunās klasēs. " * 3).strip()
     assert not wordmodel.learn(fold(clean), 0.95)  # no marks: typed without diacritics
     assert not wordmodel.learn(clean, 0.5)  # the lexicon knows too few of its words
     assert not wordmodel.learn(clean, 0.95, changes=5)  # repair had to work on it
     assert wordmodel.learn(clean, 0.95)
+    monkeypatch.setenv("LVINGEST_LEARN", "0")  # a run that must not depend on what came before
+    assert not wordmodel.learn(clean + " Vēl viens teikums par skolu.", 0.95)
 
 
 def test_cache_keyed_by_corpus_hash(tmp_path: Path) -> None:
@@ -124,6 +127,7 @@ def test_cache_keyed_by_corpus_hash(tmp_path: Path) -> None:
 
 def test_fresh_cache_builds_from_the_bundled_corpus(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("LVINGEST_CACHE", str(tmp_path))
+    monkeypatch.delenv("LVINGEST_WORDMODEL")
     monkeypatch.setattr(wordmodel, "_model", None)
     model = wordmodel.get_model()
     assert model.path.parent == tmp_path
@@ -151,9 +155,28 @@ def test_an_archive_word_learnt_is_restored(monkeypatch: pytest.MonkeyPatch, wor
     restored when a later document has it typed without diacritics."""
     model = wordmodel.copy_model(word_model.path, tmp_path / "archive.sqlite")
     monkeypatch.setattr(wordmodel, "_model", model)
+    monkeypatch.setenv("LVINGEST_LEARN", "1")
     folded = fold("Pašvaldība informē, ka Mežvīteļu ciemā turpinās ceļa remonts un satiksme ir ierobežota.")
     assert "Mežvīteļu" not in repair_text(folded)[0]
     page = ("Mežvīteļu ciema iedzīvotāji šogad atjaunoja parku. Pašvaldība piešķīra līdzekļus, "
             "un darbi notika vasarā. Mežvīteļu bibliotēkā notiks sapulce par nākamā gada plāniem.")
     assert wordmodel.learn(page, 0.95)
     assert "Mežvīteļu" in repair_text(folded)[0]
+
+
+def test_the_repair_component_learns_clean_text_pages(monkeypatch: pytest.MonkeyPatch, word_model,
+                                                      tmp_path: Path) -> None:
+    from pipeline.components import Config, Context, run
+    from pipeline.document import Document, Page
+
+    model = wordmodel.copy_model(word_model.path, tmp_path / "archive.sqlite")
+    monkeypatch.setattr(wordmodel, "_model", model)
+    monkeypatch.setenv("LVINGEST_LEARN", "1")
+    text = ("Pašvaldības dome apstiprināja jauno kārtību. Skolēni mācās trīs ēkās, un vecāki var "
+            "pieteikties konsultācijām pie klases audzinātāja katru otrdienu pēc stundām.")
+    pages = [Page(1, 595, 842, text=text), Page(2, 595, 842, text=text + " Paldies.", method="ocr"),
+             Page(3, 595, 842, text=fold(text) + " Teksts bez garumzīmēm.")]
+    run(Document("d", "x.pdf", "x.pdf", pages=pages), Context(Config()), ("repair",))
+    learnt = table(model, "learnt")
+    assert len(learnt) == 1  # the clean text page; not the OCR'd one, nor the one without marks
+    assert table(model, "tri")["dome apstiprināja jauno"] == (1,)
