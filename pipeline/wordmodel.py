@@ -95,34 +95,46 @@ def trigrams(text: str) -> Counter[tuple[str, str, str]]:
     return counts
 
 
-def _upsert(db: sqlite3.Connection, table: str, key: str, values: tuple[int, ...]) -> tuple[int, ...]:
-    columns = {"tri": ("c",), "hist2": ("total", "types"), "bi": ("cont",),
-               "hist1": ("total", "types"), "uni": ("cont",)}[table]
-    sets = ", ".join(f"{c} = {c} + excluded.{c}" for c in columns)
-    marks = ", ".join("?" * (len(columns) + 1))
-    sql = (f"INSERT INTO {table} VALUES ({marks}) ON CONFLICT(key) DO UPDATE SET {sets}"
-           f" RETURNING {', '.join(columns)}")
-    return db.execute(sql, (key, *values)).fetchone()
+# Adding counts is set-based SQL over a temporary table of the batch, so that learning a page
+# costs a few statements, not several per trigram. Each step reads which trigrams and bigrams
+# are new before the step that inserts them.
+ADD_STEPS = (
+    "UPDATE temp.batch SET new = NOT EXISTS"
+    " (SELECT 1 FROM tri WHERE tri.key = batch.a || ' ' || batch.b || ' ' || batch.c)",
+    "INSERT INTO tri SELECT a || ' ' || b || ' ' || c, k FROM temp.batch WHERE true"
+    " ON CONFLICT(key) DO UPDATE SET c = c + excluded.c",
+    "INSERT INTO hist2 SELECT a || ' ' || b, SUM(k), SUM(new) FROM temp.batch WHERE true GROUP BY a, b"
+    " ON CONFLICT(key) DO UPDATE SET total = total + excluded.total, types = types + excluded.types",
+    # a new trigram "a b c" is one more distinct left neighbour of "b c"; "b c" itself may be new
+    "INSERT INTO temp.pairs SELECT b, c, COUNT(*),"
+    " NOT EXISTS (SELECT 1 FROM bi WHERE bi.key = batch.b || ' ' || batch.c) FROM temp.batch"
+    " WHERE new GROUP BY b, c",
+    "INSERT INTO bi SELECT b || ' ' || c, n FROM temp.pairs WHERE true"
+    " ON CONFLICT(key) DO UPDATE SET cont = cont + excluded.cont",
+    "INSERT INTO hist1 SELECT b, SUM(n), SUM(new) FROM temp.pairs WHERE true GROUP BY b"
+    " ON CONFLICT(key) DO UPDATE SET total = total + excluded.total, types = types + excluded.types",
+    # a new bigram "b c" is one more distinct left neighbour of "c"
+    "INSERT INTO uni SELECT c, COUNT(*) FROM temp.pairs WHERE new GROUP BY c"
+    " ON CONFLICT(key) DO UPDATE SET cont = cont + excluded.cont",
+    "UPDATE meta SET value = value + (SELECT COUNT(*) FROM temp.pairs WHERE new) WHERE name = 'bigram_types'",
+)
 
 
 def _add(db: sqlite3.Connection, counts: Counter[tuple[str, str, str]]) -> None:
     """Add trigram counts, keeping every KN statistic and the vocabulary in step (one
     transaction, the caller's)."""
-    new_bigrams = 0
+    db.execute("CREATE TEMP TABLE IF NOT EXISTS batch (a TEXT, b TEXT, c TEXT, k INTEGER, new INTEGER)")
+    db.execute("CREATE TEMP TABLE IF NOT EXISTS pairs (b TEXT, c TEXT, n INTEGER, new INTEGER)")
+    db.execute("DELETE FROM temp.batch")
+    db.execute("DELETE FROM temp.pairs")
+    db.executemany("INSERT INTO temp.batch VALUES (?, ?, ?, ?, 0)",
+                   ((a, b, c, k) for (a, b, c), k in counts.items()))
+    for step in ADD_STEPS:
+        db.execute(step)
     words: Counter[str] = Counter()
-    for (a, b, c), k in counts.items():
+    for (_, _, c), k in counts.items():
         if c not in (EOS, NUM, COMMA):
             words[c] += k
-        (n,) = _upsert(db, "tri", f"{a} {b} {c}", (k,))
-        new_trigram = n == k
-        _upsert(db, "hist2", f"{a} {b}", (k, int(new_trigram)))
-        if new_trigram:  # one more distinct left neighbour of "b c"
-            (cont,) = _upsert(db, "bi", f"{b} {c}", (1,))
-            _upsert(db, "hist1", b, (1, int(cont == 1)))
-            if cont == 1:  # "b c" itself is new: one more distinct left neighbour of "c"
-                _upsert(db, "uni", c, (1,))
-                new_bigrams += 1
-    db.execute("UPDATE meta SET value = value + ? WHERE name = 'bigram_types'", (new_bigrams,))
     db.executemany(
         "INSERT INTO vocab VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET n = n + excluded.n",
         ((fold(w), w, n) for w, n in words.items()),
@@ -188,6 +200,7 @@ class WordModel:
         db = getattr(self._local, "db", None)
         if db is None:
             db = sqlite3.connect(self.path, timeout=60, check_same_thread=False, isolation_level=None)
+            db.execute("PRAGMA synchronous=NORMAL")  # WAL: a crash loses at most the last pages learnt
             self._local.db = db
         return db
 
