@@ -180,3 +180,14 @@ def test_the_repair_component_learns_clean_text_pages(monkeypatch: pytest.Monkey
     learnt = table(model, "learnt")
     assert len(learnt) == 1  # the clean text page; not the OCR'd one, nor the one without marks
     assert table(model, "tri")["dome apstiprināja jauno"] == (1,)
+
+
+def test_learning_in_parts_counts_as_building_at_once(tmp_path: Path) -> None:
+    lines = SMALL.splitlines()
+    wordmodel.build(tmp_path / "whole.sqlite", SMALL)
+    wordmodel.build(tmp_path / "parts.sqlite", lines[0])
+    parts = wordmodel.WordModel(tmp_path / "parts.sqlite")
+    assert all(parts.learn(line) for line in lines[1:])
+    whole = wordmodel.WordModel(tmp_path / "whole.sqlite")
+    for name in ("tri", "hist2", "bi", "hist1", "uni", "meta"):
+        assert table(parts, name) == table(whole, name), name
