@@ -193,7 +193,6 @@ class WordModel:
         self.kn_share = kn_share
         self._local = threading.local()
         self._cache: dict[tuple[str, str], object] = {}
-        self._version = -1
         self._lock = threading.Lock()
 
     def _db(self) -> sqlite3.Connection:
@@ -205,12 +204,13 @@ class WordModel:
         return db
 
     def _fresh(self) -> None:
-        """Forget cached counts when any connection (another worker's too) has written."""
+        """Forget cached counts when another connection (another worker's too) has written since
+        this thread last looked (``data_version`` counts per connection, so it is kept per thread)."""
         version = self._db().execute("PRAGMA data_version").fetchone()[0]
-        if version != self._version or len(self._cache) > CACHE_LIMIT:
+        if version != getattr(self._local, "version", version) or len(self._cache) > CACHE_LIMIT:
             with self._lock:
                 self._cache.clear()
-                self._version = version
+        self._local.version = version
 
     def _lookup(self, table: str, keys: Iterable[str], default: object) -> dict[str, object]:
         keys = set(keys)

@@ -191,3 +191,11 @@ def test_learning_in_parts_counts_as_building_at_once(tmp_path: Path) -> None:
     whole = wordmodel.WordModel(tmp_path / "whole.sqlite")
     for name in ("tri", "hist2", "bi", "hist1", "uni", "meta"):
         assert table(parts, name) == table(whole, name), name
+
+
+def test_a_reader_sees_what_another_worker_learnt(small: wordmodel.WordModel) -> None:
+    sentence = [[("mēs", 0.0)], [("dzīvojam", 0.0)], [("rīga", 0.0), ("rīgā", 0.0)]]
+    assert small.decode([sentence])[0][2][0] == 0  # read, and cached in this process
+    other = wordmodel.WordModel(small.path)  # another worker's connection to the same file
+    assert other.learn("Mēs dzīvojam Rīgā.") and other.learn("Mēs dzīvojam Rīgā jau sen.")
+    assert small.decode([sentence])[0][2][0] == 1
