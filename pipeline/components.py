@@ -10,7 +10,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import dates, entities, language, layout, lexicon, municipalities, repair, tables, targets
+from . import (
+    dates, entities, language, layout, lexicon, municipalities, repair, tables, targets, wordmodel,
+)
 from .concurrency import ordered_map
 from .document import Document, Page, Word
 from .errors import InputFileError, PageError, RenderError
@@ -143,6 +145,8 @@ def repair_pages(doc: Document, ctx: Context) -> None:
     for page in doc.pages:
         page.text, page.repairs = repair.repair_text(page.text, ocr=page.method == "ocr")
         page.quality = lexicon.known_ratio(page.text) if page.text.strip() else 0.0
+        if page.method == "text":  # a clean text layer's Latvian lines teach the word model
+            wordmodel.learn(language.only(page.text), page.quality, len(page.repairs))
 
 
 @component("tables")

@@ -145,6 +145,12 @@ def language(text: str, lex: Lexicon | None = None, default: str = LATVIAN) -> s
     return max(counts, key=counts.__getitem__) if any(counts.values()) else default
 
 
+def only(text: str, lang: str = LATVIAN, lex: Lexicon | None = None) -> str:
+    """``text`` with every line in another language than ``lang`` left empty (lines kept)."""
+    verdicts = line_languages(text, lex)
+    return "\n".join(line if v == lang else "" for line, v in zip(text.split("\n"), verdicts))
+
+
 def known_words(words: list[str], lex: Lexicon | None = None) -> list[bool]:
     """For each word: does Latvian (also by folded spelling), English, German or Russian know it?"""
     lex = lex or get_lexicon()

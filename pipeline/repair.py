@@ -1,16 +1,19 @@
 """Repairing mangled Latvian text: mojibake, detached marks, OCR confusions, stripped diacritics.
 
-Only Latvian lines are repaired (``language``); names keep everything but their visible damage
-(``names``); a word no channel places may be a few OCR edits from a lexicon form (``channel``).
-
-A noisy-channel corrector: for each word that is not already a Latvian form, candidates come
-from the channels that damage Latvian text (a code page mix-up, a non-Latvian OCR model's
-confusions from ``data/repair_rules.json``, diacritics typed away), each candidate is looked
-up in the lexicon by its folded spelling, and the one with the best log-frequency minus channel
-cost wins. Words the lexicon knows are left alone, except in text typed without any diacritics,
-where the most likely spelling of every word is chosen (with the preposition rule: no locative
-right after a preposition). Numbers, codes, acronyms, e-mails and URLs are never touched.
-Line structure is kept: only words change.
+A noisy-channel corrector with guards and a word-sequence model. Only Latvian lines are
+repaired (``language``); English, German or Russian lines stay as written and never reach the
+model. For each word that is not already a Latvian form, candidates come from the channels
+that damage Latvian text (a code page mix-up, a non-Latvian OCR model's confusions from
+``data/repair_rules.json``, diacritics typed away), looked up in the lexicon and the word
+model's vocabulary by their folded spelling, scored by log-frequency minus channel cost. The
+guards decide what a word may become before anything chooses: a name keeps everything but its
+visible damage, never its case ending (``names``); a word no channel places may be a few OCR
+edits from a lexicon form (``channel``). The word-sequence model (``wordmodel``) then chooses
+among each sentence's allowed candidates by their neighbours (``gada``/``gadā``); a form the
+lexicon knows as written changes only by the model's keep margin, and the winner's margin is
+the repair's score. Words the lexicon knows are not questioned in text with its diacritics
+unless they show damage. Numbers, codes, acronyms, e-mails and URLs are never touched. Line
+structure is kept: only words change.
 """
 from __future__ import annotations
 
@@ -21,12 +24,12 @@ import math
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.resources import files
 
 import ftfy
 
-from . import channel, language, names
+from . import channel, language, names, wordmodel
 from .document import Repair
 from .lexicon import Lexicon, get_lexicon
 from .textnorm import LATVIAN_MARKED, fold
@@ -69,6 +72,18 @@ class NeighbourRules:
 
 
 @dataclass(frozen=True)
+class ModelRules:
+    """How the word-sequence model (``wordmodel``) weighs in; see ``_context_model`` in the rules."""
+
+    weight: float
+    unigram_share: float
+    max_options: int
+    keep_margin_folded: float
+    keep_margin_marked: float
+    keep_margin_channel: float
+
+
+@dataclass(frozen=True)
 class Rules:
     mojibake_marks: frozenset[str]
     confusions: dict[str, list[str]]
@@ -86,12 +101,12 @@ class Rules:
     folded_min_restorable_share: float
     phrases: dict[str, str]
     min_log_freq_in_marked_text: float
-    known_word_margin: float
     ocr_damaged_share: float
     ocr_min_freq: float
     guess_windows: int
     signs: list[tuple[re.Pattern, dict[int, str]]]
     context: NeighbourRules
+    model: ModelRules
 
 
 @functools.cache
@@ -114,7 +129,6 @@ def rules() -> Rules:
         folded_min_restorable_share=data["folded_text_min_restorable_share"],
         phrases=data["phrases"],
         min_log_freq_in_marked_text=math.log(data["min_freq_in_marked_text"]),
-        known_word_margin=data["known_word_margin"],
         ocr_damaged_share=data["ocr_damaged_share"],
         ocr_min_freq=data["ocr_min_freq"],
         guess_windows=data["guess_windows"],
@@ -127,6 +141,7 @@ def rules() -> Rules:
             plural_endings=tuple(data["context"]["before_feminine_plural"]["endings"]),
             plural_except=frozenset(data["context"]["before_feminine_plural"]["except"]),
         ),
+        model=ModelRules(**data["context_model"]),
     )
 
 
@@ -259,6 +274,7 @@ class _Choice:
     score: float
     kind: str
     share: float
+    options: dict[str, tuple[float, str]] = field(default_factory=dict)  # for the word model
 
 
 def _candidates(core: str, lex: Lexicon, r: Rules) -> dict[str, tuple[float, str]]:
@@ -267,6 +283,9 @@ def _candidates(core: str, lex: Lexicon, r: Rules) -> dict[str, tuple[float, str
     variants = _variants(core, r)
     keys = {fold(v.lower()) for v, _ in variants}
     table = lex.by_fold(keys)
+    for key, read in wordmodel.get_model().by_fold(keys).items():  # words the model has read
+        known = {form for form, _ in table[key]}
+        table[key] = table[key] + [(form, freq) for form, freq in read if form not in known]
     for variant, cost in variants:
         low = variant.lower()
         for form, freq in table[fold(low)]:
@@ -318,27 +337,14 @@ def _choose(
         }:
             score -= r.preposition_locative_cost
         scored[form] = (score, kind)
-    best = max(scored, key=lambda f: scored[f][0])
-    if best == low:
-        return None
-    if not folded_text and not damaged and scored[best][0] < r.min_log_freq_in_marked_text:
+    if own > 0:  # the word as written stays a candidate: the word model's keep margin is its say
+        scored.setdefault(low, (math.log(own), "diacritic_restore"))
+    best = max(scored, key=lambda f: (scored[f][0], f == low))  # a tie keeps the word
+    rare = scored[best][0] < r.min_log_freq_in_marked_text
+    if best != low and not folded_text and not damaged and rare:
         return None  # one stray plain word in good text: only restore words in common use
-    if own > 0:
-        margin = _known_word_margin(scored.get(low, (math.log(own), ""))[0], scored[best][0], r)
-        if margin is None:
-            return None
-        return _Choice(best, scored[best][0], scored[best][1], 1.0 / (1.0 + math.exp(-margin)))
     total = sum(math.exp(s) for s, _ in scored.values()) or 1.0
-    return _Choice(best, scored[best][0], scored[best][1], math.exp(scored[best][0]) / total)
-
-
-def _known_word_margin(own: float, best: float, r: Rules) -> float | None:
-    """The margin (log units) by which a candidate beats a word the lexicon knows as written,
-    or None when it does not beat it by ``known_word_margin``. The scores are log-frequencies
-    with channel costs now; a context model's scores can take their place. The repair's score
-    is this margin as a probability (``1 / (1 + e^-margin)``)."""
-    margin = best - own
-    return margin if margin > r.known_word_margin else None
+    return _Choice(best, scored[best][0], scored[best][1], math.exp(scored[best][0]) / total, scored)
 
 
 def _damage(core: str, r: Rules) -> set[int]:
@@ -499,9 +505,63 @@ class _Neighbour:
     trail: str = "."  # its trailing punctuation; the text's start counts as a sentence end
 
 
+def _in_sentences(
+    per_line: list[list[_Token]], latvian: list[bool], chosen: list[list[_Choice | None]],
+    lex: Lexicon, r: Rules, folded_text: bool,
+) -> None:
+    """Let the word-sequence model re-choose among each word's candidate forms, sentence by
+    sentence. The candidates are the ones the guards allowed (``_choose``); a line in another
+    language is no part of any sentence. The form as written is kept unless the model prefers
+    another by the keep margin (if the lexicon knows it); the winner's margin over its runner-up
+    becomes its score."""
+    m = r.model
+    keep, stay = m.keep_margin_folded if folded_text else m.keep_margin_marked, m.keep_margin_channel
+    freqs = lex.frequencies({f for row in chosen for c in row if c for f in c.options})
+    sentences: list[list[list[tuple[str, float]]]] = [[]]
+    places: list[list[tuple[_Choice, list[str]] | None]] = [[]]
+    for n, tokens in enumerate(per_line):
+        if not latvian[n] and sentences[-1]:
+            sentences.append([])
+            places.append([])
+        for k, token in enumerate(tokens):
+            choice = chosen[n][k]
+            written = token.core.lower()
+            word, comma, end = wordmodel.unit(choice.form if choice else written, token.trail)
+            if choice and len(choice.options) > 1 and word:
+                ranked = sorted(choice.options, key=lambda f: -choice.options[f][0])[: m.max_options]
+                first = written if written in choice.options else ranked[0]
+                forms = [first] + [f for f in ranked if f != first]
+                sentences[-1].append([
+                    (f, choice.options[f][0] - m.unigram_share * math.log(max(freqs[f], 1e-12))
+                     + (keep if f == written and freqs[f] > 0 else stay if f == first else 0.0))
+                    for f in forms
+                ])
+                places[-1].append((choice, forms))
+            elif word:
+                sentences[-1].append([(word, 0.0)])
+                places[-1].append(None)
+            if comma:
+                sentences[-1].append([(wordmodel.COMMA, 0.0)])
+                places[-1].append(None)
+            if end and sentences[-1]:
+                sentences.append([])
+                places.append([])
+    ambiguous = [i for i, s in enumerate(sentences) if any(len(options) > 1 for options in s)]
+    decoded = wordmodel.get_model().decode([sentences[i] for i in ambiguous], m.weight)
+    for i, result in zip(ambiguous, decoded):
+        for place, (winner, margin) in zip(places[i], result):
+            if place:
+                choice, forms = place
+                choice.form, choice.kind = forms[winner], choice.options[forms[winner]][1]
+                choice.share = 1 / (1 + math.exp(-min(margin, 50.0)))
+
+
 def _fix_words(
     text: str, out: list[Repair], default_language: str = language.LATVIAN, ocr: bool = False
 ) -> str:
+    """Words on Latvian lines: first what each word may become and the channels' candidates
+    (guards, ``_choose``, the edit channel, sign fixes), then the word model's choice among
+    them by sentence, then the folded-text neighbour rules as the words are written back."""
     r, lex = rules(), get_lexicon()
     lines = text.split("\n")
     offsets = list(itertools.accumulate([0] + [len(line) + 1 for line in lines[:-1]]))
@@ -513,43 +573,52 @@ def _fix_words(
     all_tokens = [t for tokens in per_line for t in tokens]
     folded_text = _is_folded_text(all_tokens, lex, r)
     ocr_damaged = not folded_text and _ocr_damaged(all_tokens, r)
+    wordmodel.get_model().by_fold({fold(t.core.lower()) for t in all_tokens})  # one query per text
     previous: list[str] = []
-    before = _Neighbour()
+    chosen: list[list[_Choice | None]] = []
     spotter = names.NameSpotter()
+    for n, tokens in enumerate(per_line):
+        chosen.append([])
+        for token in tokens:
+            choice = None
+            start = token.start - offsets[n]
+            allowed = _guard(token, spotter, _opens_sentence(lines, n, start), folded_text, r)
+            if token.core and not _protected(token.core):
+                after_day = bool(DAY_BEFORE.search(lines[n][:start]))
+                choice = _choose(token, previous, lex, r, folded_text, after_day, allowed)
+                if choice is None and allowed is None and not folded_text:
+                    choice = _nearest(token.core, lex, r, ocr_damaged, ocr)
+                if choice is None and (allowed is not None or not token.core.isalpha()):
+                    choice = _sign_fix(token.core, r, allowed is not None)
+            chosen[n].append(choice)
+            previous.append(fold(choice.form if choice else token.core.lower()))
+        spotter.line_end()
+    _in_sentences(per_line, latvian, chosen, lex, r, folded_text)
+    before = _Neighbour()
     for n, tokens in enumerate(per_line):
         line = lines[n]
         pieces, cursor = [], 0
         for k, token in enumerate(tokens):
             start = token.start - offsets[n]
-            sentence_start = _opens_sentence(lines, n, start)
-            allowed = _guard(token, spotter, sentence_start, folded_text, r)
+            choice = chosen[n][k]
             if not token.core or _protected(token.core):
-                previous.append(fold(token.core.lower()))
                 before = _Neighbour(token.core.lower(), token.trail)
                 continue
-            after_day = bool(DAY_BEFORE.search(line[:start]))
-            choice = _choose(token, previous, lex, r, folded_text, after_day, allowed)
-            if choice is None and allowed is None and not folded_text:
-                choice = _nearest(token.core, lex, r, ocr_damaged, ocr)
-            if choice is None and (allowed is not None or not token.core.isalpha()):
-                choice = _sign_fix(token.core, r, allowed is not None)
             form = choice.form if choice else token.core.lower()
-            if folded_text and allowed is None:
+            if folded_text:
                 next_core = tokens[k + 1].core if k + 1 < len(tokens) else ""
                 in_context = _in_context(form, before, token.trail, next_core, lex, r)
                 if in_context != form:
                     form, choice = in_context, _Choice(in_context, 0.0, "diacritic_restore", 0.8)
             before = _Neighbour(form, token.trail)
-            previous.append(fold(form))
-            if choice:
-                new_core = _with_case(choice.form, token.core, sentence_start)
+            if choice and choice.form != token.core.lower():
+                new_core = _with_case(choice.form, token.core, _opens_sentence(lines, n, start))
                 out.append(Repair(token.core, new_core, choice.kind, round(choice.share, 3),
                                   token.start + len(token.lead)))
                 pieces.append(line[cursor:start] + token.lead + new_core + token.trail)
                 cursor = token.end - offsets[n]
         pieces.append(line[cursor:])
         lines[n] = "".join(pieces)
-        spotter.line_end()
     text = "\n".join(lines)
     return _fix_phrases(text, r, out) if folded_text else text
 

@@ -59,3 +59,21 @@ def prefect_server():
     with prefect_api(port, env=SERVER_ENV, export=False) as api:
         yield api
         APILogHandler().flush()  # the last runs' logs, sent before the server stops
+
+
+@pytest.fixture(autouse=True, scope="session")
+def word_model(tmp_path_factory):
+    """The word model every test reads, in this process and in the ones it starts (Dask workers,
+    the CLI): a fresh copy of the corpus model, so that what the user's cached archive model has
+    learnt does not sway results. Learning is off, so outputs do not depend on the order tests
+    run in; the tests of learning turn it on for themselves."""
+    from pipeline import wordmodel
+
+    base = wordmodel.base_model(wordmodel.cache_dir(), wordmodel.bundled_corpus())
+    model = wordmodel.copy_model(base, tmp_path_factory.mktemp("wordmodel") / base.name)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("LVINGEST_WORDMODEL", str(model.path))
+        patch.setenv("LVINGEST_LEARN", "0")
+        previous = wordmodel.use_model(model)
+        yield model
+        wordmodel.use_model(previous)

@@ -1,6 +1,7 @@
 """The repair engine: each damage channel, identity on good text, protected tokens."""
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pytest
@@ -111,21 +112,48 @@ def test_corpus_slice_threshold() -> None:
     assert word_accuracy(gold, repaired(gold)) >= 0.999
 
 
-def test_known_word_changes_only_by_a_margin() -> None:
-    """The interface a context model plugs into: its scores for the word as written and for the
-    best candidate; the margin becomes the repair's score."""
-    import dataclasses
+def test_known_word_changes_only_by_the_model_margin(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One rule for changing a word the lexicon knows: the word model must prefer another form
+    by the keep margin, and the margin the winner has is the repair's score (1/(1+e^-margin))."""
+    from dataclasses import replace
 
-    from pipeline.repair import _known_word_margin, rules
+    from pipeline import repair
 
-    strict = dataclasses.replace(rules(), known_word_margin=1.0)
-    assert _known_word_margin(-8.0, -7.5, strict) is None
-    assert _known_word_margin(-8.0, -6.0, strict) == 2.0
-    assert _known_word_margin(-8.0, -8.0, rules()) is None  # a tie keeps the word
+    # folded text: "valsti" is a form, "valstī" more frequent and preferred by the model here
+    text = "Delegacija ir aicinata parstavet valsti sanaksme, un maksa par dalibu ir ieklauta."
+    change = next(c for c in repair_text(text)[1] if c.before == "valsti")
+    assert change.after == "valstī" and 0.5 < change.score < 1.0
+    margin = math.log(change.score / (1 - change.score))
+    base = repair.rules()
+    for keep, expected in ((margin - 0.2, "valstī"), (margin + 0.2, "valsti")):
+        stricter = replace(base, model=replace(base.model, keep_margin_folded=keep))
+        monkeypatch.setattr(repair, "rules", lambda stricter=stricter: stricter)
+        assert repaired(text).split()[4] == expected, keep
 
 
-def test_known_word_repair_score_is_its_margin() -> None:
-    # folded text: "valsti" is a form, "valstī" more frequent; the score says by how much
-    text, changes = repair_text("Pasvaldibas darbinieki dzivo valsti un strada tur.")
-    score = next(c.score for c in changes if c.before == "valsti")
-    assert 0.55 < score < 0.75  # log(1.74e-4 / 9.77e-5) = 0.58 -> 0.64
+def test_guards_decide_before_the_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The word model sees neither a line in another language nor a candidate the name guard
+    refuses: it chooses among what the guards allow."""
+    from pipeline import wordmodel
+
+    seen: list[list[list[str]]] = []
+    model = wordmodel.get_model()
+    decode = model.decode
+
+    def spy(sentences, weight=1.0):
+        seen.extend([[w for w, _ in options] for options in s] for s in sentences)
+        return decode(sentences, weight)
+
+    monkeypatch.setattr(model, "decode", spy)
+    latvian = "Projekta vadītājs ir Jānis Ozols, un viņš strādās pie sistémas pilnveides biroja RIga centrā."
+    english = "The project manager will present the results in Riga next week."
+    firm = "Līgumu parakstīja SIA \"Cela nami\" un projekts turpināsies."
+    out = repair_text("\n".join([latvian, english, firm]))[0]
+    fixed = latvian.replace("sistémas", "sistēmas").replace("RIga", "Rīga")
+    assert out.split("\n") == [fixed, english, firm]
+    words = {w for s in seen for options in s for w in options}
+    assert "sistēmas" in words  # the model did run on the first line
+    assert not words & {"project", "manager", "results", "next", "week"}  # not on the English one
+    name = next(options for s in seen for options in s if "rīga" in options)
+    assert "rīgā" not in name  # a name keeps its case ending: the locative was never a candidate
+    assert "ceļa" not in words  # nor does a quoted firm name lose its spelling
