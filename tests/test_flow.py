@@ -222,7 +222,7 @@ def test_served_schedule_fires(inbox: Path, tmp_path: Path, prefect_server: str)
     finally:
         served.terminate()  # as a service manager stops it: the runner stops, its server too
         try:
-            served.wait(timeout=30)
+            served.wait(timeout=90)  # a LocalCluster on a loaded 2-core machine can take a while
         finally:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(served.pid, signal.SIGKILL)
