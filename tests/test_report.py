@@ -377,3 +377,24 @@ def test_flow_publishes_a_link_to_the_report(fixture_pdf: Path, tmp_path: Path) 
     [link] = api_post("/artifacts/filter", {"artifacts": {"key": {"any_": ["lvingest-report"]},
                                                           "flow_run_id": {"any_": [run]}}})
     assert index.resolve().as_uri() in link["data"]
+
+
+def test_cell_boxes_are_the_boxes_of_their_words(out: Path) -> None:
+    """The tables stage stores each cell's box (schema 1.3): the box around exactly the words
+    the cell was read from, and the report draws that box."""
+    docs = documents(out)
+    cells = pd.read_parquet(out / "table_cells").merge(docs[["doc_id", "file_name"]])
+    words = pd.read_parquet(out / "words").merge(docs[["doc_id", "file_name"]])
+    kpi = cells[cells["file_name"] == "kpi_multipage.pdf"]
+    boxed = kpi.dropna(subset=["x0"])
+    assert len(boxed) >= 0.8 * (kpi["text"] != "").sum() and sorted(boxed["page_no"].unique()) == [1, 2, 3]
+    assert kpi.loc[kpi["text"] == "", "x0"].isna().all()
+    for c in boxed.itertuples():
+        page = words[(words["file_name"] == c.file_name) & (words["page_no"] == c.page_no)]
+        cx, cy = (page["x0"] + page["x1"]) / 2, (page["top"] + page["bottom"]) / 2
+        inside = page[(cx > c.x0) & (cx < c.x1) & (cy > c.top) & (cy < c.bottom)]
+        assert _union(inside) == pytest.approx((c.x0, c.top, c.x1, c.bottom), abs=0.01), c.text
+        assert " ".join(inside["text"]).split()[0][:3].lower() in c.text.lower(), c.text
+    _, page = doc_page(out, "kpi_multipage.pdf")
+    drawn = {b for _, b in _boxes(page, "cell")}
+    assert drawn == {tuple(round(v, 1) for v in (c.x0, c.top, c.x1, c.bottom)) for c in boxed.itertuples()}

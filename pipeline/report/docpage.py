@@ -175,9 +175,8 @@ class DocumentPage:
         k = self.colour[table["table_id"]]
         colour = f"t{k % TABLE_COLOURS}"
         placed: list[tuple[Rect, str]] = []
-        for c, hit in zip(cells, _place_cells(cells, found)):
-            if hit:
-                rect = Rect.around(hit)
+        for c, rect in zip(cells, _cell_rects(cells, found)):
+            if rect is not None:
                 title = f"T{k + 1} row {c['row']}, column {c['col']}: {c['text']}"
                 placed.append((rect, box(rect, size, f"cell {colour}", title)))
         if not placed:
@@ -203,6 +202,14 @@ class DocumentPage:
         imgs = "".join(f'<figure><img src="../{e(p.relative_to(self.report_dir).as_posix())}" alt="{e(p.stem)}" '
                        f'style="max-width:100%"><figcaption>{e(p.name)}</figcaption></figure>' for p in pictures)
         return f'<details class="debug"><summary>debug pictures ({len(pictures)})</summary>{imgs}</details>'
+
+
+def _cell_rects(cells: list[dict], found: PageWords) -> list[Rect | None]:
+    """Each cell's box: the one the tables stage stored (schema 1.3), or for an output written
+    before cells carried boxes, the box around the words its text is found on."""
+    if cells and "x0" in cells[0]:
+        return [None if c["x0"] is None else Rect(c["x0"], c["top"], c["x1"], c["bottom"]) for c in cells]
+    return [Rect.around(hit) if hit else None for hit in _place_cells(cells, found)]
 
 
 def _place_cells(cells: list[dict], found: PageWords) -> list[list[dict]]:
