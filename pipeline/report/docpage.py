@@ -12,6 +12,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from .datasets import LOW_QUALITY, Summary, rows
+from .finder import FinderLayer
 from .images import PageImage, PageImages
 from .locate import Hint, PageWords, Rect, line_rects
 from .markup import (LOW_CONFIDENCE, TABLE_COLOURS, box, cells_table, definition_list, e,
@@ -63,6 +64,7 @@ class DocumentPage:
         self.s = summary
         self.data = DocumentData(out, summary.doc_id)
         self.images = PageImages(report_dir / "img", summary.doc_id, summary.source_path, dpi)
+        self.finder = FinderLayer(self.images)
         self.colour = {t["table_id"]: k for k, t in enumerate(self.data.tables)}
         self.complete = True  # every page got its picture
 
@@ -88,7 +90,10 @@ class DocumentPage:
         try:
             sections = [self._page(p) for p in self.data.pages]
         finally:
+            self.finder.close()
             self.images.close()
+        if self.finder.problem and self.finder.problem != self.images.problem:
+            head.append(f'<p class="note">Table finder layer drawn without rulings: {e(self.finder.problem)}.</p>')
         if self.images.problem:
             head.append(f'<p class="note">Pages shown without their picture: {e(self.images.problem)}.</p>')
         if self.data.pages:
@@ -120,6 +125,7 @@ class DocumentPage:
             missing = f'<p class="note">No picture of this page: {e(image)}</p>' if not self.images.problem else ""
         tables = self._tables_on(n)
         overlays, unplaced = self._overlays(n, words, tables, size)
+        overlays.append(self.finder.svg(page, words, bool(tables), size))
         ratio = f"aspect-ratio:{size[0]:.2f}/{size[1]:.2f}"
         meta = definition_list([("method", page["method"]),
                                 ("quality", None if page["quality"] is None else f"{page['quality']:.2f}"),

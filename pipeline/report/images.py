@@ -58,6 +58,10 @@ class PageImages:
             dpi = float(image.info.get("dpi", (self.dpi,))[0])
             return PageImage(path, image.width, image.height, dpi / 72.0)
 
+    def usable(self) -> bool:
+        """Whether the source is still the file that was ingested (else see ``problem``)."""
+        return self._open() is not None
+
     def _open(self) -> Renderer | None:
         if self._renderer is None and self.problem is None:
             try:

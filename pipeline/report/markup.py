@@ -17,7 +17,9 @@ from .locate import Rect
 LOW_CONFIDENCE = 60.0  # tesseract confidence below which an OCR'd word is marked
 TABLE_COLOURS = 8  # table overlays cycle through this many colours (CSS .t0 … .t7)
 LAYERS = (("cell", "table cells"), ("entity", "dates, targets, municipalities"),
-          ("fix", "repaired words"), ("lowconf", f"OCR words under {LOW_CONFIDENCE:.0f}% confidence"))
+          ("fix", "repaired words"), ("lowconf", f"OCR words under {LOW_CONFIDENCE:.0f}% confidence"),
+          ("dbg", "table finder (rulings red, column gaps blue, tables green)"))
+HIDDEN = {"dbg"}  # layers off until ticked
 
 CSS = """
 body{font:14px/1.4 system-ui,sans-serif;margin:0 1.2em;color:#222}
@@ -52,6 +54,10 @@ table.cells caption{text-align:left;font-weight:bold}
 #L-cell:not(:checked)~main .o.cell,#L-cell:not(:checked)~main .o.tbl{display:none}
 #L-entity:not(:checked)~main .o.entity{display:none}
 #L-fix:not(:checked)~main .o.fix{display:none}#L-lowconf:not(:checked)~main .o.lowconf{display:none}
+#L-dbg:not(:checked)~main .o.dbg{display:none}
+svg.dbg{left:0;top:0;width:100%;height:100%;pointer-events:none;z-index:3;overflow:visible}
+svg.dbg .rule{fill:none;stroke:#d00;stroke-width:1.2;vector-effect:non-scaling-stroke}
+svg.dbg .gap{fill:rgba(0,90,255,.25)}svg.dbg .found{fill:none;stroke:#0a0;stroke-width:2;vector-effect:non-scaling-stroke}
 """
 
 SORT_SCRIPT = """<script>
@@ -119,7 +125,7 @@ def index_body(summaries: list[Summary], out_label: str, generated: dt.datetime)
 
 def layer_switches() -> str:
     """Checkboxes before <main> that show or hide each overlay layer (CSS ``:checked ~``)."""
-    boxes = "".join(f'<input type="checkbox" id="L-{key}" checked>' for key, _ in LAYERS)
+    boxes = "".join(f'<input type="checkbox" id="L-{key}"{"" if key in HIDDEN else " checked"}>' for key, _ in LAYERS)
     labels = "".join(f'<label for="L-{key}" class="{key}">{e(text)}</label>' for key, text in LAYERS)
     return f'{boxes}<p class="layers">Show: {labels}</p>'
 
