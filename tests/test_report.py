@@ -398,3 +398,23 @@ def test_cell_boxes_are_the_boxes_of_their_words(out: Path) -> None:
     _, page = doc_page(out, "kpi_multipage.pdf")
     drawn = {b for _, b in _boxes(page, "cell")}
     assert drawn == {tuple(round(v, 1) for v in (c.x0, c.top, c.x1, c.bottom)) for c in boxed.itertuples()}
+
+
+def test_the_table_finder_layer_shows_rulings_gaps_and_tables(out: Path, fixture_pdf: Path) -> None:
+    """Pages with tables or candidate column gaps carry the finder's layer (off until ticked):
+    the rulings of the source page, the gaps of its aligned runs, its tables; other pages none."""
+    from pipeline.source import Limits, open_pdf, read_page
+
+    text, page = doc_page(out, "plan_text.pdf")
+    assert '<input type="checkbox" id="L-dbg">' in text  # hidden until ticked
+    [first, second] = page.find("svg", cls="dbg")
+    assert (first.attrs["data-tables"], second.attrs["data-tables"]) == ("1", "1")
+    assert int(second.attrs["data-gaps"]) >= 2  # the unruled KPI table's column gaps
+    with open_pdf(fixture_pdf / "plan_text.pdf", Limits()) as pdf:
+        rulings = read_page(pdf, 0, Limits(), fixture_pdf / "plan_text.pdf").page.rulings
+    assert int(first.attrs["data-rulings"]) == len(rulings) > 0
+    rules = [(float(el.attrs["x"]), float(el.attrs["y"])) for el in page.find("rect", cls="rule")]
+    assert (round(rulings[0].x0, 1), round(rulings[0].top, 1)) in rules
+    assert page.find("rect", cls="found") and page.find("rect", cls="gap")
+    _, page = doc_page(out, "notice_ocr_eng.pdf")  # prose only: nothing for the finder to show
+    assert not page.find("svg", cls="dbg")
