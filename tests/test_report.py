@@ -418,3 +418,16 @@ def test_the_table_finder_layer_shows_rulings_gaps_and_tables(out: Path, fixture
     assert page.find("rect", cls="found") and page.find("rect", cls="gap")
     _, page = doc_page(out, "notice_ocr_eng.pdf")  # prose only: nothing for the finder to show
     assert not page.find("svg", cls="dbg")
+
+
+def test_watch_writes_the_report_after_each_batch(fixture_pdf: Path, tmp_path: Path) -> None:
+    inbox, target = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    shutil.copy(fixture_pdf / "stop47_list.pdf", inbox / "a.pdf")
+    watch = ["watch", str(inbox), "--out", str(target), "--once", "--settle", "0.1", "--interval", "0.1"]
+    assert main([*watch, "--no-report"]) == 0
+    assert not (target / "report").exists()
+    (inbox / "b.pdf").write_bytes((fixture_pdf / "stop47_list.pdf").read_bytes() + b"\n% other bytes\n")
+    assert main(watch) == 0
+    index = Parsed((target / "report" / "index.html").read_text(encoding="utf-8"))
+    assert len([r for r in index.find("tr") if "id" in r.attrs]) == 2
