@@ -431,3 +431,54 @@ def test_watch_writes_the_report_after_each_batch(fixture_pdf: Path, tmp_path: P
     assert main(watch) == 0
     index = Parsed((target / "report" / "index.html").read_text(encoding="utf-8"))
     assert len([r for r in index.find("tr") if "id" in r.attrs]) == 2
+
+
+def _cropped_page(path: Path, rotate: int) -> None:
+    """A page cropped inside its MediaBox, turned by /Rotate, its text upright as shown."""
+    import pikepdf
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(TTFont("DejaVu", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"))
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setCropBox((100, 150, 500, 700))
+    if rotate == 90:  # shown turned clockwise: drawn turned counter-clockwise
+        c.translate(A4[0], 0)
+        c.rotate(90)
+    c.setFont("DejaVu", 14)
+    for k in range(4):
+        c.drawString(130, 400 - 20 * k, f"Sadarbība starp Kuldīgas novadu un Tukuma novadu, posms {k + 1}")
+    c.save()
+    if rotate:
+        with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+            pdf.pages[0].Rotate = rotate
+            pdf.save(path)
+
+
+def test_overlays_on_cropped_and_turned_pages_stand_on_ink(tmp_path: Path) -> None:
+    """The picture shows the CropBox turned by /Rotate; the words are placed in the MediaBox:
+    the overlays are shifted by the CropBox's corner, so each place name's box covers ink."""
+    from PIL import Image
+
+    inbox, target = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    for rotate in (0, 90):
+        _cropped_page(inbox / f"crop-r{rotate}.pdf", rotate)
+    assert main(["ingest", str(inbox), "--out", str(target), "--no-progress"]) == 0
+    for name, size in (("crop-r0.pdf", (400, 550)), ("crop-r90.pdf", (550, 400))):
+        _, page = doc_page(target, name)
+        [img] = page.find("img")
+        with Image.open(target / "report" / "docs" / img.attrs["src"]) as picture:
+            grey = picture.convert("L")
+        assert grey.width / grey.height == pytest.approx(size[0] / size[1], rel=0.01)
+        towns = page.find("div", cls="municipality")
+        assert len(towns) == 8
+        for el in towns:
+            style = {k: float(v.rstrip("%")) / 100 for k, v in (p.split(":") for p in el.attrs["style"].split(";"))}
+            x0, top = style["left"] * grey.width, style["top"] * grey.height
+            inked = grey.crop((int(x0), int(top), int(x0 + style["width"] * grey.width),
+                               int(top + style["height"] * grey.height)))
+            dark = sum(inked.histogram()[:160]) / (inked.width * inked.height)
+            assert dark > 0.1, (name, el.attrs["title"])

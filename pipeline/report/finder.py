@@ -7,7 +7,9 @@ source PDF page. That costs a page read, so it is done only on pages where it ca
 something: pages with tables, and pages whose words hold a run of aligned lines with column
 gaps (a candidate the finder turned down). A page without either is not read.
 
-Drawn as one SVG over the page picture in PDF points (no extra rendering), hidden until its
+Reading a page again costs about what ingesting it did, so at most ``MAX_PAGES`` pages of a
+document get the layer (in page order); the report says when pages were left out. Drawn as one
+SVG over the page picture in PDF points (no extra rendering), hidden until its
 checkbox is ticked.
 """
 from __future__ import annotations
@@ -23,10 +25,10 @@ from ..tables.debug import Findings, Rect, candidate_gaps, findings
 from ..tables.lines import page_boxes
 from ..tables.settings import DEFAULT
 from .images import PageImages
-from .markup import e
+from .markup import Frame, e
 
 
-def stored_page(page: dict, words: list[dict], size: tuple[float, float]) -> Page:
+def stored_page(page: dict, words: list[dict], frame: Frame) -> Page:
     """A ``Page`` from the datasets' rows: the words on their layout lines, running lines marked."""
     lines: dict[int, list[Word]] = {}
     running: set[int] = set()
@@ -35,29 +37,39 @@ def stored_page(page: dict, words: list[dict], size: tuple[float, float]) -> Pag
         if w["running"]:
             running.add(w["line_no"])
     numbers = sorted(lines)
-    return Page(page["page_no"], size[0], size[1], words=[w for n in numbers for w in lines[n]],
+    return Page(page["page_no"], frame.x0 + frame.width, frame.top + frame.height, words=[w for n in numbers for w in lines[n]],
                 method=page["method"], rotation=page["rotation"] or 0,
                 lines=[Line(lines[n]) for n in numbers], running={i for i, n in enumerate(numbers) if n in running})
+
+
+MAX_PAGES = 40  # pages per document the finder is run again on: each costs a page read (~0.1 s)
 
 
 class FinderLayer:
     """Finder layers of one document's pages; the source PDF is opened on the first page that
     needs its rulings and closed by ``close``."""
 
-    def __init__(self, images: PageImages) -> None:
+    def __init__(self, images: PageImages, budget: int = MAX_PAGES) -> None:
         self.images = images  # knows whether the source is still the file that was ingested
+        self.budget = budget
+        self.skipped = 0  # pages with something to show, left out for the budget
         self._stack = ExitStack()
         self._pdf: pdfplumber.PDF | None = None
         self.problem: str | None = None
 
-    def svg(self, page: dict, words: list[dict], has_tables: bool, size: tuple[float, float]) -> str:
-        """The page's finder layer, or "" when the finder saw nothing there."""
-        stored = stored_page(page, words, size)
+    def svg(self, page: dict, words: list[dict], has_tables: bool, frame: Frame) -> str:
+        """The page's finder layer, or "" when the finder saw nothing there (or the budget of
+        pages is spent)."""
+        stored = stored_page(page, words, frame)
         if not has_tables and not candidate_gaps(*page_boxes(stored, DEFAULT), []):
             return ""
+        if self.budget <= 0:
+            self.skipped += 1
+            return ""
+        self.budget -= 1
         if not stored.rotation:  # a turned OCR page was read without its rulings (other frame)
             stored.rulings = self._rulings(page["page_no"])
-        return _svg(findings(stored), size)
+        return _svg(findings(stored), frame)
 
     def _rulings(self, page_no: int) -> list:
         pdf = self._open()
@@ -90,7 +102,7 @@ def _rects(rects: list[Rect], cls: str) -> str:
                    f'height="{max(bottom - top, 0.5):.1f}"/>' for x0, top, x1, bottom in rects)
 
 
-def _svg(seen: Findings, size: tuple[float, float]) -> str:
+def _svg(seen: Findings, frame: Frame) -> str:
     """Rulings red, column gaps translucent blue, tables green with their column borders."""
     parts = [_rects(seen.gaps, "gap"), _rects(seen.rulings, "rule")]
     for t in seen.tables:
@@ -101,6 +113,6 @@ def _svg(seen: Findings, size: tuple[float, float]) -> str:
                       for x in t.columns if x0 < x < x1]
     title = (f"table finder: {len(seen.rulings)} rulings, {len(seen.gaps)} column gaps, "
              f"{len(seen.tables)} tables")
-    return (f'<svg class="o dbg" viewBox="0 0 {size[0]:.2f} {size[1]:.2f}" preserveAspectRatio="none" '
+    return (f'<svg class="o dbg" viewBox="{frame.x0:.2f} {frame.top:.2f} {frame.width:.2f} {frame.height:.2f}" preserveAspectRatio="none" '
             f'data-rulings="{len(seen.rulings)}" data-gaps="{len(seen.gaps)}" data-tables="{len(seen.tables)}">'
             f'<title>{e(title)}</title>{"".join(parts)}</svg>')

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from html import escape
 
 from .datasets import Summary
@@ -130,10 +131,22 @@ def layer_switches() -> str:
     return f'{boxes}<p class="layers">Show: {labels}</p>'
 
 
-def box(rect: Rect, size: tuple[float, float], classes: str, title: str, inner: str = "") -> str:
-    """An overlay div over ``rect`` (points) on a page of ``size`` (points), in percent."""
-    w, h = size
-    style = (f"left:{100 * rect.x0 / w:.3f}%;top:{100 * rect.top / h:.3f}%;"
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """The part of the page the picture shows, in the words' coordinates (points): the page from
+    (0, 0), or on a page cropped inside its MediaBox the CropBox from its corner."""
+
+    x0: float
+    top: float
+    width: float
+    height: float
+
+
+def box(rect: Rect, frame: Frame, classes: str, title: str, inner: str = "") -> str:
+    """An overlay div over ``rect`` (points) on the picture of ``frame``, in percent."""
+    w, h = frame.width, frame.height
+    x0, top = rect.x0 - frame.x0, rect.top - frame.top
+    style = (f"left:{100 * x0 / w:.3f}%;top:{100 * top / h:.3f}%;"
              f"width:{100 * (rect.x1 - rect.x0) / w:.3f}%;height:{100 * (rect.bottom - rect.top) / h:.3f}%")
     data = f"{rect.x0:.1f} {rect.top:.1f} {rect.x1:.1f} {rect.bottom:.1f}"
     return f'<div class="o {classes}" style="{style}" data-box="{data}" title="{e(title)}">{inner}</div>'
