@@ -37,7 +37,8 @@ def stored_page(page: dict, words: list[dict], frame: Frame) -> Page:
         if w["running"]:
             running.add(w["line_no"])
     numbers = sorted(lines)
-    return Page(page["page_no"], frame.x0 + frame.width, frame.top + frame.height, words=[w for n in numbers for w in lines[n]],
+    return Page(page["page_no"], frame.x0 + frame.width, frame.top + frame.height,
+                words=[w for n in numbers for w in lines[n]],
                 method=page["method"], rotation=page["rotation"] or 0,
                 lines=[Line(lines[n]) for n in numbers], running={i for i, n in enumerate(numbers) if n in running})
 
@@ -113,6 +114,7 @@ def _svg(seen: Findings, frame: Frame) -> str:
                       for x in t.columns if x0 < x < x1]
     title = (f"table finder: {len(seen.rulings)} rulings, {len(seen.gaps)} column gaps, "
              f"{len(seen.tables)} tables")
-    return (f'<svg class="o dbg" viewBox="{frame.x0:.2f} {frame.top:.2f} {frame.width:.2f} {frame.height:.2f}" preserveAspectRatio="none" '
+    view = f"{frame.x0:.2f} {frame.top:.2f} {frame.width:.2f} {frame.height:.2f}"
+    return (f'<svg class="o dbg" viewBox="{view}" preserveAspectRatio="none" '
             f'data-rulings="{len(seen.rulings)}" data-gaps="{len(seen.gaps)}" data-tables="{len(seen.tables)}">'
             f'<title>{e(title)}</title>{"".join(parts)}</svg>')
