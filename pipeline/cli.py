@@ -146,6 +146,8 @@ def build_parser() -> argparse.ArgumentParser:
                             "default: 120); the wait is announced")
     watch.add_argument("--once", action="store_true",
                        help="process what is in the folder now, then exit")
+    watch.add_argument("--no-report", action="store_true",
+                       help="do not write the HTML report OUT/report/ after each batch")
     watch.set_defaults(func=cmd_watch)
 
     report = sub.add_parser(
@@ -384,13 +386,19 @@ def cmd_watch(args: argparse.Namespace) -> int:
         print(f"{outcome.path}: {outcome.status}" + (f": {outcome.error}" if outcome.error else ""),
               flush=True)
 
+    def batch(outcomes: list[Outcome]) -> None:  # the report after each batch ingested
+        if outcomes and not args.no_report:
+            _report_after_run(args.out)
+
     if args.once:
         while watcher.pending():
-            for outcome in watcher.poll():
+            outcomes = watcher.poll()
+            for outcome in outcomes:
                 report(outcome)
+            batch(outcomes)
             time.sleep(args.interval)
     else:
-        watcher.run(interval=args.interval, on_outcome=report)
+        watcher.run(interval=args.interval, on_outcome=report, on_batch=batch)
     return ExitCode.input_failed if failed else ExitCode.ok
 
 

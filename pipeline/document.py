@@ -81,11 +81,18 @@ class Repair:
 
 @dataclass(slots=True)
 class Cell:
+    """One grid slot of a table; its box is the box around the words that fill it (None when
+    empty or covered by a spanning neighbour), so a reviewer sees exactly what was read into it."""
+
     row: int
     col: int
     text: str
     is_header: bool
     page_no: int
+    x0: float | None = None
+    top: float | None = None
+    x1: float | None = None
+    bottom: float | None = None
 
 
 @dataclass(slots=True)

@@ -14,7 +14,8 @@ from . import __version__
 from .document import Document
 from .textnorm import printable
 
-SCHEMA_VERSION = "1.2"  # 1.1: the words dataset, pages.rotation; 1.2: the sources dataset, municipalities.atvk
+SCHEMA_VERSION = "1.3"  # 1.1: the words dataset, pages.rotation; 1.2: the sources dataset, municipalities.atvk;
+# 1.3: table_cells.x0/top/x1/bottom
 
 _str = pa.string()
 _i32 = pa.int32()
@@ -70,6 +71,10 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("text", _str),
             ("is_header", pa.bool_()),
             ("page_no", _i32),
+            ("x0", _f64),  # the box around the cell's words, as in ``words``; null when empty
+            ("top", _f64),
+            ("x1", _f64),
+            ("bottom", _f64),
         ]
     ),
     "dates": pa.schema(
@@ -209,7 +214,8 @@ def to_rows(doc: Document, ingested_at: dt.datetime | None = None) -> dict[str, 
         )
         rows["table_cells"].extend(
             {"doc_id": d, "table_id": table_id, "row": c.row, "col": c.col, "text": c.text,
-             "is_header": c.is_header, "page_no": c.page_no}
+             "is_header": c.is_header, "page_no": c.page_no, "x0": c.x0, "top": c.top, "x1": c.x1,
+             "bottom": c.bottom}
             for c in t.cells
         )
     rows["dates"] = [

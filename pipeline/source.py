@@ -336,6 +336,23 @@ class Renderer:
         finally:
             page.close()
 
+    def origin(self, page_no: int) -> tuple[float, float]:
+        """Where a rendered page's top-left corner stands in its text layer's coordinates.
+
+        pdfium renders the CropBox, turned by /Rotate; pdfplumber places words in the MediaBox,
+        turned the same way, from its top-left. On a page cropped inside its MediaBox the two
+        differ by this offset (points); (0, 0) on most pages.
+        """
+        page = self._pdf[page_no - 1]
+        try:
+            mx0, my0, mx1, my1 = page.get_mediabox()
+            cx0, cy0, cx1, cy1 = page.get_cropbox()
+            corners = {0: (cx0 - mx0, my1 - cy1), 90: (cy0 - my0, cx0 - mx0),
+                       180: (mx1 - cx1, cy0 - my0), 270: (my1 - cy1, mx1 - cx1)}
+            return corners.get(page.get_rotation() % 360, (0.0, 0.0))
+        finally:
+            page.close()
+
     def close(self) -> None:
         self._pdf.close()
 

@@ -100,13 +100,17 @@ class Watcher:
         return outcomes
 
     def run(self, interval: float = 2.0, stop: threading.Event | None = None,
-            on_outcome: Callable[[Outcome], None] | None = None) -> None:
-        """Poll until ``stop`` is set (or forever)."""
+            on_outcome: Callable[[Outcome], None] | None = None,
+            on_batch: Callable[[list[Outcome]], None] | None = None) -> None:
+        """Poll until ``stop`` is set (or forever); ``on_batch`` gets each poll's outcomes."""
         stop = stop or threading.Event()
         while not stop.is_set():
-            for outcome in self.poll():
+            outcomes = self.poll()
+            for outcome in outcomes:
                 if on_outcome:
                     on_outcome(outcome)
+            if on_batch:
+                on_batch(outcomes)
             stop.wait(interval)
 
 

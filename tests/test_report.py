@@ -377,3 +377,108 @@ def test_flow_publishes_a_link_to_the_report(fixture_pdf: Path, tmp_path: Path) 
     [link] = api_post("/artifacts/filter", {"artifacts": {"key": {"any_": ["lvingest-report"]},
                                                           "flow_run_id": {"any_": [run]}}})
     assert index.resolve().as_uri() in link["data"]
+
+
+def test_cell_boxes_are_the_boxes_of_their_words(out: Path) -> None:
+    """The tables stage stores each cell's box (schema 1.3): the box around exactly the words
+    the cell was read from, and the report draws that box."""
+    docs = documents(out)
+    cells = pd.read_parquet(out / "table_cells").merge(docs[["doc_id", "file_name"]])
+    words = pd.read_parquet(out / "words").merge(docs[["doc_id", "file_name"]])
+    kpi = cells[cells["file_name"] == "kpi_multipage.pdf"]
+    boxed = kpi.dropna(subset=["x0"])
+    assert len(boxed) >= 0.8 * (kpi["text"] != "").sum() and sorted(boxed["page_no"].unique()) == [1, 2, 3]
+    assert kpi.loc[kpi["text"] == "", "x0"].isna().all()
+    for c in boxed.itertuples():
+        page = words[(words["file_name"] == c.file_name) & (words["page_no"] == c.page_no)]
+        cx, cy = (page["x0"] + page["x1"]) / 2, (page["top"] + page["bottom"]) / 2
+        inside = page[(cx > c.x0) & (cx < c.x1) & (cy > c.top) & (cy < c.bottom)]
+        assert _union(inside) == pytest.approx((c.x0, c.top, c.x1, c.bottom), abs=0.01), c.text
+        assert " ".join(inside["text"]).split()[0][:3].lower() in c.text.lower(), c.text
+    _, page = doc_page(out, "kpi_multipage.pdf")
+    drawn = {b for _, b in _boxes(page, "cell")}
+    assert drawn == {tuple(round(v, 1) for v in (c.x0, c.top, c.x1, c.bottom)) for c in boxed.itertuples()}
+
+
+def test_the_table_finder_layer_shows_rulings_gaps_and_tables(out: Path, fixture_pdf: Path) -> None:
+    """Pages with tables or candidate column gaps carry the finder's layer (off until ticked):
+    the rulings of the source page, the gaps of its aligned runs, its tables; other pages none."""
+    from pipeline.source import Limits, open_pdf, read_page
+
+    text, page = doc_page(out, "plan_text.pdf")
+    assert '<input type="checkbox" id="L-dbg">' in text  # hidden until ticked
+    [first, second] = page.find("svg", cls="dbg")
+    assert (first.attrs["data-tables"], second.attrs["data-tables"]) == ("1", "1")
+    assert int(second.attrs["data-gaps"]) >= 2  # the unruled KPI table's column gaps
+    with open_pdf(fixture_pdf / "plan_text.pdf", Limits()) as pdf:
+        rulings = read_page(pdf, 0, Limits(), fixture_pdf / "plan_text.pdf").page.rulings
+    assert int(first.attrs["data-rulings"]) == len(rulings) > 0
+    rules = [(float(el.attrs["x"]), float(el.attrs["y"])) for el in page.find("rect", cls="rule")]
+    assert (round(rulings[0].x0, 1), round(rulings[0].top, 1)) in rules
+    assert page.find("rect", cls="found") and page.find("rect", cls="gap")
+    _, page = doc_page(out, "notice_ocr_eng.pdf")  # prose only: nothing for the finder to show
+    assert not page.find("svg", cls="dbg")
+
+
+def test_watch_writes_the_report_after_each_batch(fixture_pdf: Path, tmp_path: Path) -> None:
+    inbox, target = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    shutil.copy(fixture_pdf / "stop47_list.pdf", inbox / "a.pdf")
+    watch = ["watch", str(inbox), "--out", str(target), "--once", "--settle", "0.1", "--interval", "0.1"]
+    assert main([*watch, "--no-report"]) == 0
+    assert not (target / "report").exists()
+    (inbox / "b.pdf").write_bytes((fixture_pdf / "stop47_list.pdf").read_bytes() + b"\n% other bytes\n")
+    assert main(watch) == 0
+    index = Parsed((target / "report" / "index.html").read_text(encoding="utf-8"))
+    assert len([r for r in index.find("tr") if "id" in r.attrs]) == 2
+
+
+def _cropped_page(path: Path, rotate: int) -> None:
+    """A page cropped inside its MediaBox, turned by /Rotate, its text upright as shown."""
+    import pikepdf
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(TTFont("DejaVu", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"))
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setCropBox((100, 150, 500, 700))
+    if rotate == 90:  # shown turned clockwise: drawn turned counter-clockwise
+        c.translate(A4[0], 0)
+        c.rotate(90)
+    c.setFont("DejaVu", 14)
+    for k in range(4):
+        c.drawString(130, 400 - 20 * k, f"Sadarbība starp Kuldīgas novadu un Tukuma novadu, posms {k + 1}")
+    c.save()
+    if rotate:
+        with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+            pdf.pages[0].Rotate = rotate
+            pdf.save(path)
+
+
+def test_overlays_on_cropped_and_turned_pages_stand_on_ink(tmp_path: Path) -> None:
+    """The picture shows the CropBox turned by /Rotate; the words are placed in the MediaBox:
+    the overlays are shifted by the CropBox's corner, so each place name's box covers ink."""
+    from PIL import Image
+
+    inbox, target = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    for rotate in (0, 90):
+        _cropped_page(inbox / f"crop-r{rotate}.pdf", rotate)
+    assert main(["ingest", str(inbox), "--out", str(target), "--no-progress"]) == 0
+    for name, size in (("crop-r0.pdf", (400, 550)), ("crop-r90.pdf", (550, 400))):
+        _, page = doc_page(target, name)
+        [img] = page.find("img")
+        with Image.open(target / "report" / "docs" / img.attrs["src"]) as picture:
+            grey = picture.convert("L")
+        assert grey.width / grey.height == pytest.approx(size[0] / size[1], rel=0.01)
+        towns = page.find("div", cls="municipality")
+        assert len(towns) == 8
+        for el in towns:
+            style = {k: float(v.rstrip("%")) / 100 for k, v in (p.split(":") for p in el.attrs["style"].split(";"))}
+            x0, top = style["left"] * grey.width, style["top"] * grey.height
+            inked = grey.crop((int(x0), int(top), int(x0 + style["width"] * grey.width),
+                               int(top + style["height"] * grey.height)))
+            dark = sum(inked.histogram()[:160]) / (inked.width * inked.height)
+            assert dark > 0.1, (name, el.attrs["title"])

@@ -12,9 +12,10 @@ from collections import defaultdict
 from pathlib import Path
 
 from .datasets import LOW_QUALITY, Summary, rows
+from .finder import MAX_PAGES, FinderLayer
 from .images import PageImage, PageImages
 from .locate import Hint, PageWords, Rect, line_rects
-from .markup import (LOW_CONFIDENCE, TABLE_COLOURS, box, cells_table, definition_list, e,
+from .markup import (LOW_CONFIDENCE, TABLE_COLOURS, Frame, box, cells_table, definition_list, e,
                      layer_switches)
 
 A4 = (595.28, 841.89)  # page size (points) assumed for a page with no picture and no words
@@ -63,6 +64,7 @@ class DocumentPage:
         self.s = summary
         self.data = DocumentData(out, summary.doc_id)
         self.images = PageImages(report_dir / "img", summary.doc_id, summary.source_path, dpi)
+        self.finder = FinderLayer(self.images)
         self.colour = {t["table_id"]: k for k, t in enumerate(self.data.tables)}
         self.complete = True  # every page got its picture
 
@@ -88,7 +90,13 @@ class DocumentPage:
         try:
             sections = [self._page(p) for p in self.data.pages]
         finally:
+            self.finder.close()
             self.images.close()
+        if self.finder.skipped:
+            head.append(f'<p class="note">The table finder layer is drawn on the first {MAX_PAGES} pages with '
+                        f'tables or column gaps; {self.finder.skipped} more pages have none (report cost).</p>')
+        if self.finder.problem and self.finder.problem != self.images.problem:
+            head.append(f'<p class="note">Table finder layer drawn without rulings: {e(self.finder.problem)}.</p>')
         if self.images.problem:
             head.append(f'<p class="note">Pages shown without their picture: {e(self.images.problem)}.</p>')
         if self.data.pages:
@@ -109,18 +117,21 @@ class DocumentPage:
         words = self.data.words.get(n, [])
         image = self.images.page(n, page["rotation"] or 0)
         if isinstance(image, PageImage):
-            size = (image.width / image.scale, image.height / image.scale)
+            origin = self.images.origin(n) if page["method"] == "text" else (0.0, 0.0)  # OCR: the picture's frame
+            frame = Frame(*origin, image.width / image.scale, image.height / image.scale)
             picture = (f'<img src="../{e(image.path.relative_to(self.report_dir).as_posix())}" '
                        f'alt="page {n}" loading="lazy" width="{image.width}" height="{image.height}">')
             blank, missing = "", ""
         else:
             self.complete = False
-            size = (max([A4[0], *(w["x1"] + 20 for w in words)]), max([A4[1], *(w["bottom"] + 20 for w in words)]))
+            frame = Frame(0.0, 0.0, max([A4[0], *(w["x1"] + 20 for w in words)]),
+                          max([A4[1], *(w["bottom"] + 20 for w in words)]))
             picture, blank = "", " blank"
             missing = f'<p class="note">No picture of this page: {e(image)}</p>' if not self.images.problem else ""
         tables = self._tables_on(n)
-        overlays, unplaced = self._overlays(n, words, tables, size)
-        ratio = f"aspect-ratio:{size[0]:.2f}/{size[1]:.2f}"
+        overlays, unplaced = self._overlays(n, words, tables, frame)
+        overlays.append(self.finder.svg(page, words, bool(tables), frame))
+        ratio = f"aspect-ratio:{frame.width:.2f}/{frame.height:.2f}"
         meta = definition_list([("method", page["method"]),
                                 ("quality", None if page["quality"] is None else f"{page['quality']:.2f}"),
                                 ("OCR confidence", None if page["ocr_confidence"] is None
@@ -147,39 +158,38 @@ class DocumentPage:
                 for t in self.data.tables if t["table_id"] in cells]
 
     def _overlays(self, n: int, words: list[dict], tables: list[tuple[dict, list[dict]]],
-                  size: tuple[float, float]) -> tuple[list[str], list[str]]:
+                  frame: Frame) -> tuple[list[str], list[str]]:
         """The page's overlay boxes, and the texts that could not be placed on its words."""
         found = PageWords(words)
         out: list[str] = []
         unplaced: list[str] = []
         for table, cells in tables:
-            out += self._table_boxes(table, cells, n, found, size)
+            out += self._table_boxes(table, cells, n, found, frame)
         for kind, by_page in self.data.entities.items():
             used: set[int] = set()
             for r in by_page.get(n, []):
                 hit = found.find(r["text"], used)
                 if not hit:
                     unplaced.append(f"{ENTITIES[kind]} “{r['text']}”")
-                out += [box(rect, size, f"entity {ENTITIES[kind]}", _entity_title(kind, r))
+                out += [box(rect, frame, f"entity {ENTITIES[kind]}", _entity_title(kind, r))
                         for rect in line_rects(hit)]
         used = set()
         for r in self.data.repairs.get(n, []):
             title = f"{r['before']} → {r['after']} ({r['kind']}, score {r['score']:.2f})"
-            out += [box(rect, size, "fix", title) for rect in line_rects(found.find(r["before"], used))]
-        out += [box(Rect.around([w]), size, "lowconf", f"OCR confidence {w['conf']:.0f}: {w['text']}")
+            out += [box(rect, frame, "fix", title) for rect in line_rects(found.find(r["before"], used))]
+        out += [box(Rect.around([w]), frame, "lowconf", f"OCR confidence {w['conf']:.0f}: {w['text']}")
                 for w in words if w["conf"] is not None and w["conf"] < LOW_CONFIDENCE]
         return out, unplaced
 
     def _table_boxes(self, table: dict, cells: list[dict], n: int, found: PageWords,
-                     size: tuple[float, float]) -> list[str]:
+                     frame: Frame) -> list[str]:
         k = self.colour[table["table_id"]]
         colour = f"t{k % TABLE_COLOURS}"
         placed: list[tuple[Rect, str]] = []
-        for c, hit in zip(cells, _place_cells(cells, found)):
-            if hit:
-                rect = Rect.around(hit)
+        for c, rect in zip(cells, _cell_rects(cells, found)):
+            if rect is not None:
                 title = f"T{k + 1} row {c['row']}, column {c['col']}: {c['text']}"
-                placed.append((rect, box(rect, size, f"cell {colour}", title)))
+                placed.append((rect, box(rect, frame, f"cell {colour}", title)))
         if not placed:
             return []
         outline = Rect.union(r for r, _ in placed)
@@ -190,7 +200,7 @@ class DocumentPage:
             label += f", continues on page {n + 1}"
         cont = " cont" if n > table["page_first"] else ""
         title = f"table {table['table_id']} ({table['method']}, {table['n_rows']}×{table['n_cols']})"
-        outline_box = box(outline, size, f"tbl {colour}{cont}", title, f"<span>{e(label)}</span>")
+        outline_box = box(outline, frame, f"tbl {colour}{cont}", title, f"<span>{e(label)}</span>")
         return [outline_box] + [b for _, b in placed]
 
     def _debug(self, n: int) -> str:
@@ -203,6 +213,14 @@ class DocumentPage:
         imgs = "".join(f'<figure><img src="../{e(p.relative_to(self.report_dir).as_posix())}" alt="{e(p.stem)}" '
                        f'style="max-width:100%"><figcaption>{e(p.name)}</figcaption></figure>' for p in pictures)
         return f'<details class="debug"><summary>debug pictures ({len(pictures)})</summary>{imgs}</details>'
+
+
+def _cell_rects(cells: list[dict], found: PageWords) -> list[Rect | None]:
+    """Each cell's box: the one the tables stage stored (schema 1.3), or for an output written
+    before cells carried boxes, the box around the words its text is found on."""
+    if cells and "x0" in cells[0]:
+        return [None if c["x0"] is None else Rect(c["x0"], c["top"], c["x1"], c["bottom"]) for c in cells]
+    return [Rect.around(hit) if hit else None for hit in _place_cells(cells, found)]
 
 
 def _place_cells(cells: list[dict], found: PageWords) -> list[list[dict]]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import pypdfium2 as pdfium
 from PIL import Image
 
 from ..errors import InputFileError, RenderError
@@ -57,6 +58,21 @@ class PageImages:
         with Image.open(path) as image:
             dpi = float(image.info.get("dpi", (self.dpi,))[0])
             return PageImage(path, image.width, image.height, dpi / 72.0)
+
+    def origin(self, page_no: int) -> tuple[float, float]:
+        """Where the picture's corner stands in the text layer's coordinates (``Renderer.origin``);
+        (0, 0) when the source cannot be read."""
+        renderer = self._open()
+        if renderer is None:
+            return (0.0, 0.0)
+        try:
+            return renderer.origin(page_no)
+        except pdfium.PdfiumError:
+            return (0.0, 0.0)
+
+    def usable(self) -> bool:
+        """Whether the source is still the file that was ingested (else see ``problem``)."""
+        return self._open() is not None
 
     def _open(self) -> Renderer | None:
         if self._renderer is None and self.problem is None:

@@ -1,7 +1,7 @@
 """Where a text found on a page stands on it: entity, cell and repair texts matched to word boxes.
 
-The datasets keep boxes only for words (``words``); dates, targets, municipalities, table cells
-and repairs carry their text and page. Their text is repaired (``gadā`` where the page read
+The datasets keep boxes for words (``words``) and, since schema 1.3, table cells; dates, targets,
+municipalities, repairs and the cells of older outputs carry only their text and page. Their text is repaired (``gadā`` where the page read
 ``gada``, ``š`` where OCR read ``$``) and may wrap onto the next line or sit in a table cell whose
 lines are interleaved with its neighbours' in reading order. So both sides are compared as
 ``textnorm.match_key`` tokens (folded, OCR look-alikes mapped, punctuation dropped), and a text's

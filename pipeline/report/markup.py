@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from html import escape
 
 from .datasets import Summary
@@ -17,7 +18,9 @@ from .locate import Rect
 LOW_CONFIDENCE = 60.0  # tesseract confidence below which an OCR'd word is marked
 TABLE_COLOURS = 8  # table overlays cycle through this many colours (CSS .t0 … .t7)
 LAYERS = (("cell", "table cells"), ("entity", "dates, targets, municipalities"),
-          ("fix", "repaired words"), ("lowconf", f"OCR words under {LOW_CONFIDENCE:.0f}% confidence"))
+          ("fix", "repaired words"), ("lowconf", f"OCR words under {LOW_CONFIDENCE:.0f}% confidence"),
+          ("dbg", "table finder (rulings red, column gaps blue, tables green)"))
+HIDDEN = {"dbg"}  # layers off until ticked
 
 CSS = """
 body{font:14px/1.4 system-ui,sans-serif;margin:0 1.2em;color:#222}
@@ -52,6 +55,10 @@ table.cells caption{text-align:left;font-weight:bold}
 #L-cell:not(:checked)~main .o.cell,#L-cell:not(:checked)~main .o.tbl{display:none}
 #L-entity:not(:checked)~main .o.entity{display:none}
 #L-fix:not(:checked)~main .o.fix{display:none}#L-lowconf:not(:checked)~main .o.lowconf{display:none}
+#L-dbg:not(:checked)~main .o.dbg{display:none}
+svg.dbg{left:0;top:0;width:100%;height:100%;pointer-events:none;z-index:3;overflow:visible}
+svg.dbg .rule{fill:none;stroke:#d00;stroke-width:1.2;vector-effect:non-scaling-stroke}
+svg.dbg .gap{fill:rgba(0,90,255,.25)}svg.dbg .found{fill:none;stroke:#0a0;stroke-width:2;vector-effect:non-scaling-stroke}
 """
 
 SORT_SCRIPT = """<script>
@@ -119,15 +126,27 @@ def index_body(summaries: list[Summary], out_label: str, generated: dt.datetime)
 
 def layer_switches() -> str:
     """Checkboxes before <main> that show or hide each overlay layer (CSS ``:checked ~``)."""
-    boxes = "".join(f'<input type="checkbox" id="L-{key}" checked>' for key, _ in LAYERS)
+    boxes = "".join(f'<input type="checkbox" id="L-{key}"{"" if key in HIDDEN else " checked"}>' for key, _ in LAYERS)
     labels = "".join(f'<label for="L-{key}" class="{key}">{e(text)}</label>' for key, text in LAYERS)
     return f'{boxes}<p class="layers">Show: {labels}</p>'
 
 
-def box(rect: Rect, size: tuple[float, float], classes: str, title: str, inner: str = "") -> str:
-    """An overlay div over ``rect`` (points) on a page of ``size`` (points), in percent."""
-    w, h = size
-    style = (f"left:{100 * rect.x0 / w:.3f}%;top:{100 * rect.top / h:.3f}%;"
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """The part of the page the picture shows, in the words' coordinates (points): the page from
+    (0, 0), or on a page cropped inside its MediaBox the CropBox from its corner."""
+
+    x0: float
+    top: float
+    width: float
+    height: float
+
+
+def box(rect: Rect, frame: Frame, classes: str, title: str, inner: str = "") -> str:
+    """An overlay div over ``rect`` (points) on the picture of ``frame``, in percent."""
+    w, h = frame.width, frame.height
+    x0, top = rect.x0 - frame.x0, rect.top - frame.top
+    style = (f"left:{100 * x0 / w:.3f}%;top:{100 * top / h:.3f}%;"
              f"width:{100 * (rect.x1 - rect.x0) / w:.3f}%;height:{100 * (rect.bottom - rect.top) / h:.3f}%")
     data = f"{rect.x0:.1f} {rect.top:.1f} {rect.x1:.1f} {rect.bottom:.1f}"
     return f'<div class="o {classes}" style="{style}" data-box="{data}" title="{e(title)}">{inner}</div>'

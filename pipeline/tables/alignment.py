@@ -13,7 +13,7 @@ from bisect import bisect_left
 from ..document import Page, Table
 from ..geometry import Interval, inner, intersect
 from .classify import beside_table, is_label, is_table
-from .grid import Anchor, grid_table
+from .grid import Anchor, grid_table, words_box
 from .lines import TLine, cell_text, line_cells, line_text
 from .settings import TableSettings
 
@@ -106,9 +106,7 @@ def block_table(page: Page, block: list[TLine], height: float, method: str, s: T
     anchors = [a for row in rows for a in row.values()]
     if not is_table(anchors, block, bounds, s):
         return None
-    words = [b.word for line in block for b in line.boxes]
-    bbox = (min(w.x0 for w in words), min(w.top for w in words), max(w.x1 for w in words),
-            max(w.bottom for w in words))
+    bbox = words_box([b for line in block for b in line.boxes])
     return grid_table(page, anchors, len(rows), len(bounds) - 1, method, bbox, bounds, s)
 
 

@@ -7,12 +7,14 @@ and their words in grey. A table that is missed shows why: no gap where a column
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import pypdfium2 as pdfium
 from PIL import Image, ImageDraw
 
-from ..document import Page
+from ..document import Page, Table
+from ..geometry import Box
 from ..source import Limits, open_pdf, read_page
 from .alignment import column_gaps, line_blocks
 from .finder import find_tables
@@ -40,6 +42,43 @@ def draw(pdf_path: Path | str, page_no: int, s: TableSettings = DEFAULT, scale: 
     return draw_page(page, image, s, scale)
 
 
+Rect = tuple[float, float, float, float]  # x0, top, x1, bottom in points
+
+
+@dataclass(slots=True)
+class Findings:
+    """What the table finder saw on a page: its rulings, the column gaps of each run of aligned
+    lines outside ruled tables, and the tables it made. The picture here and the report's debug
+    layer both draw this."""
+
+    rulings: list[Rect]
+    gaps: list[Rect]
+    tables: list[Table]
+
+    def __bool__(self) -> bool:
+        return bool(self.rulings or self.gaps or self.tables)
+
+
+def findings(page: Page, s: TableSettings = DEFAULT) -> Findings:
+    """The rulings, column gaps and tables of ``page``, through the finder's own public steps."""
+    tables = find_tables(page, s)
+    boxes, height = page_boxes(page, s)
+    return Findings([(r.x0, r.top, r.x1, r.bottom) for r in page.rulings],
+                    candidate_gaps(boxes, height, tables, s), tables)
+
+
+def candidate_gaps(boxes: list[Box], height: float, tables: list[Table], s: TableSettings = DEFAULT) -> list[Rect]:
+    """Column gaps of every run of aligned lines among ``boxes`` outside ruled or OCR'd tables
+    (a run that did not become a table shows why: where its gaps are, or are not)."""
+    rest = [b for b in boxes if not any(t.method != "unruled" and t.bbox and inside(b.word, t.bbox)
+                                        for t in tables)]
+    gaps = []
+    for block in line_blocks(table_lines(rest, height, s), height, s):
+        top, bottom = min(line.top for line in block), max(line.bottom for line in block)
+        gaps += [(a, top, b, bottom) for a, b in column_gaps(block, height, s)]
+    return gaps
+
+
 def draw_page(page: Page, image: Image.Image, s: TableSettings = DEFAULT, scale: float = 1.5) -> Image.Image:
     """``image`` (the page rendered at ``scale`` pixels per point) with what was found drawn on it."""
     overlay = Image.new("RGBA", image.size, (0, 0, 0, 0))
@@ -48,19 +87,14 @@ def draw_page(page: Page, image: Image.Image, s: TableSettings = DEFAULT, scale:
     def box(x0: float, top: float, x1: float, bottom: float) -> tuple[float, float, float, float]:
         return (x0 * scale, top * scale, max(x0, x1) * scale, max(top, bottom) * scale)
 
-    for r in page.rulings:
-        pen.rectangle(box(r.x0, r.top, r.x1, r.bottom), outline=RULING, width=2)
-    tables = find_tables(page, s)
-    boxes, height = page_boxes(page, s)
-    rest = [b for b in boxes if not any(t.method != "unruled" and t.bbox and inside(b.word, t.bbox)
-                                        for t in tables)]
-    for block in line_blocks(table_lines(rest, height, s), height, s):
-        top, bottom = min(line.top for line in block), max(line.bottom for line in block)
-        for a, b in column_gaps(block, height, s):
-            pen.rectangle(box(a, top, b, bottom), fill=GAP)
-    for b in boxes:
+    seen = findings(page, s)
+    for r in seen.rulings:
+        pen.rectangle(box(*r), outline=RULING, width=2)
+    for g in seen.gaps:
+        pen.rectangle(box(*g), fill=GAP)
+    for b in page_boxes(page, s)[0]:
         pen.rectangle(box(b.x0, b.top, b.x1, b.bottom), outline=WORD)
-    for t in tables:
+    for t in seen.tables:
         if t.bbox:
             x0, top, x1, bottom = t.bbox
             pen.rectangle(box(x0, top, x1, bottom), outline=TABLE, width=3)

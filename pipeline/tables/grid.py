@@ -33,9 +33,14 @@ def grid_table(page: Page, anchors: list[Anchor], n_rows: int, n_cols: int, meth
         a.text = cell_text(a.boxes)
     n_header = header_count(anchors, n_rows, n_cols, s)
     header_paths(anchors, n_header)
-    text = {(a.row, a.col): a.text for a in anchors}
-    cells = [Cell(r, c, text.get((r, c), ""), r < n_header, page.page_no)
-             for r in range(n_rows) for c in range(n_cols)]
+    by_slot = {(a.row, a.col): a for a in anchors}
+    cells = [Cell(r, c, "", r < n_header, page.page_no) for r in range(n_rows) for c in range(n_cols)]
+    for cell in cells:
+        a = by_slot.get((cell.row, cell.col))
+        if a is not None:
+            cell.text = a.text
+            if a.boxes:
+                cell.x0, cell.top, cell.x1, cell.bottom = words_box(a.boxes)
     return Table(table_id="", page_first=page.page_no, page_last=page.page_no, n_rows=n_rows,
                  n_cols=n_cols, method=method, cells=cells, bbox=bbox, columns=list(columns))
 
@@ -61,3 +66,11 @@ def header_paths(anchors: list[Anchor], n_header: int) -> None:
                 children[id(child)] = child
         for child in children.values():
             child.text = f"{parent.text} / {child.text}"
+
+
+def words_box(boxes: list[Box]) -> tuple[float, float, float, float]:
+    """The box around the words of ``boxes`` as the page has them (not deskewed): the frame of
+    the ``words`` dataset, so a cell's box and its words' boxes coincide."""
+    words = [b.word for b in boxes]
+    return (min(w.x0 for w in words), min(w.top for w in words),
+            max(w.x1 for w in words), max(w.bottom for w in words))

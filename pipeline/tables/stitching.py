@@ -138,7 +138,8 @@ def _append(head: Table, nxt: Table, s: TableSettings) -> None:
                 mine.text = join_lines([mine.text, more.text]) if more.text else mine.text
             rows = rows[1:]
     for offset, r in enumerate(rows):
-        head.cells.extend(Cell(head.n_rows + offset, c.col, c.text, False, c.page_no) for c in by_row[r])
+        head.cells.extend(Cell(head.n_rows + offset, c.col, c.text, False, c.page_no, c.x0, c.top, c.x1, c.bottom)
+                          for c in by_row[r])
     head.n_rows += len(rows)
     head.page_last = nxt.page_last
     head.bbox = nxt.bbox
