@@ -151,7 +151,7 @@ def scaling(work: Path, n_docs: int) -> tuple[float, float]:
                               dashboard_address=None) as cluster:
                 address = cluster.scheduler_address
                 run_flow(warm, work / f"out-warm-{workers}", "dask", address=address, force=True)
-                times.append(best(lambda: timed_flow(docs, work / f"out-scale-{workers}", address), 2))
+                times.append(best(lambda w=workers, a=address: timed_flow(docs, work / f"out-scale-{w}", a), 2))
     return times[0], times[1]
 
 

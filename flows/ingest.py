@@ -105,7 +105,8 @@ def report(rows: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-@flow(name="ingest_folder", task_runner=ThreadPoolTaskRunner(max_workers=2))
+# prefect types the flow decorator's task_runner as TaskRunner[PrefectFuture]; TaskRunner is invariant
+@flow(name="ingest_folder", task_runner=ThreadPoolTaskRunner(max_workers=2))  # type: ignore[arg-type]
 def ingest_folder(
     inbox: str | list[str] = "inbox",
     out: str = "outputs",

@@ -20,7 +20,7 @@ import time
 import traceback
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .errors import ExitCode, LvIngestError, NoInputError, OutputError
@@ -87,7 +87,8 @@ def _add_ingest_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=Path, default=Path("outputs"), help="output folder (default: outputs)")
     parser.add_argument("--dpi", type=_positive, default=300, help="render resolution for OCR (default: 300)")
     parser.add_argument("--ocr-lang", default="lav", help="tesseract languages, e.g. lav or lav+eng (default: lav)")
-    parser.add_argument("--jobs", type=_positive, default=os.cpu_count() or 1, help="pages OCR'd at once (default: CPU count)")
+    parser.add_argument("--jobs", type=_positive, default=os.cpu_count() or 1,
+                        help="pages OCR'd at once (default: CPU count)")
     parser.add_argument("--force-ocr", action="store_true", help="OCR every page, even with a good text layer")
     parser.add_argument("--retry-failed", action="store_true",
                         help="read again the files an earlier run quarantined or read only in part "
@@ -189,7 +190,7 @@ def _print_summary(outcomes: list[Outcome], out: Path, missing: int = 0) -> None
     from .records import DATASETS
 
     header = ["file", "status", "pages", "ocr", "tables", "dates", "targets", "munic.", "repairs"]
-    rows = [
+    rows: list[list[Any]] = [
         [_shown(o.path.name), o.status, o.counts.get("pages", 0), o.n_ocr_pages, o.counts.get("tables", 0),
          o.counts.get("dates", 0), o.counts.get("targets", 0), o.counts.get("municipalities", 0),
          o.counts.get("repairs", 0)]
@@ -198,7 +199,7 @@ def _print_summary(outcomes: list[Outcome], out: Path, missing: int = 0) -> None
     # a file given twice (the same bytes under two names) is one document: count it once
     first = {o.doc_id: k for k, o in reversed(list(enumerate(outcomes)))}
     unique = [rows[k] for k in sorted(first.values())]
-    totals = [f"{len(unique)} documents", f"{sum(r[1] == 'failed' for r in unique)} quarantined"
+    totals: list[Any] = [f"{len(unique)} documents", f"{sum(r[1] == 'failed' for r in unique)} quarantined"
               + (f", {missing} missing" if missing else "")]
     totals += [sum(r[i] for r in unique) for i in range(2, len(header))]
     widths = [max(len(str(r[i])) for r in [header, *rows, totals]) for i in range(len(header))]
@@ -354,7 +355,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     year = args.year or dates.document_year(text)
     for offset, piece in _pieces(text):
         for kind, record in extract_text(piece, year=year, repair_first=False):
-            row = {"type": kind, **{k: _jsonable(v) for k, v in dataclasses.asdict(record).items()}}
+            row: dict[str, Any] = {"type": kind, **{k: _jsonable(v) for k, v in dataclasses.asdict(record).items()}}
             for key in ("char_start", "char_end"):  # offsets in the whole text, not the piece
                 if key in row and row[key] >= 0:
                     row[key] += offset

@@ -10,6 +10,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from PIL import Image
+
 from . import dates, entities, language, layout, lexicon, municipalities, repair, tables, targets
 from .concurrency import ordered_map
 from .document import Document, Page, Word
@@ -17,6 +19,9 @@ from .errors import InputFileError, PageError, RenderError
 from .ocr import ocr_page
 from .source import Limits, PageRead, Renderer, open_pdf, read_page
 from .triage import TriageRules, Verdict, assess, better
+
+# a page, its rendered image (or why rendering failed; None: no OCR) and whether to compare layers
+_Unit = tuple[PageRead, tuple["Image.Image | RenderError | None", bool]]
 
 
 @dataclass(frozen=True)
@@ -62,7 +67,7 @@ def read(doc: Document, ctx: Context) -> None:
         if ctx.on_total:
             ctx.on_total(doc.n_pages)
 
-        def units() -> Iterator[tuple[PageRead, object]]:
+        def units() -> Iterator[_Unit]:
             for index in range(doc.n_pages):
                 try:
                     pread = read_page(pdf, index, cfg.limits, path)
@@ -79,6 +84,7 @@ def read(doc: Document, ctx: Context) -> None:
                 )
                 pread.page.triage = verdict.reason
                 # rendering happens here, in this thread: pdfium is not thread-safe
+                image: Image.Image | RenderError | None
                 try:
                     wanted = verdict.needs_ocr
                     image = renderer.render(pread.page.page_no, cfg.dpi) if wanted else None
@@ -86,7 +92,7 @@ def read(doc: Document, ctx: Context) -> None:
                     image = exc  # raised again in work(), so the page is reported like a failed OCR
                 yield pread, (image, verdict.compare)
 
-        def work(unit: tuple[PageRead, tuple[object, bool]]) -> Page:
+        def work(unit: _Unit) -> Page:
             pread, (image, compare) = unit
             if isinstance(image, RenderError):
                 raise image

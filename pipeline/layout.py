@@ -152,8 +152,8 @@ def mark_running(pages: list[Page]) -> None:
                 seen[band, key].add(index)
                 repeat_candidates.append((index, number, (band, key)))
     needed = max(2, math.ceil(counted / 2))
-    for index, number, key in repeat_candidates:
-        if len(seen[key]) >= needed:
+    for index, number, slot in repeat_candidates:
+        if len(seen[slot]) >= needed:
             pages[index].running.add(number)
     for index, number, band in number_candidates:
         page = pages[index]

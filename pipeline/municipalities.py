@@ -13,11 +13,11 @@ import csv
 import json
 import re
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache, partial
 from pathlib import Path
-from typing import Callable, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from unidecode import unidecode
 
@@ -454,9 +454,9 @@ class _Matcher(_Tokens):
             if not (0 <= k < len(self.tokens) and self.joined(min(i, k), same_line=True)):
                 continue
             word = self.tokens[k].text
-            if word.istitle() and len(word) > 1 and not self.gaz.places.get(word):
-                if not self._opens_sentence(k):
-                    return True
+            if (word.istitle() and len(word) > 1 and not self.gaz.places.get(word)
+                    and not self._opens_sentence(k)):
+                return True
         return False
 
     def _opens_sentence(self, k: int) -> bool:
@@ -520,7 +520,7 @@ def _groups(text: str, spans: list[tuple[int, int]], columns: Sequence[int | Non
     whatever lies between them: the rows of a member list are one enumeration."""
     groups: list[_Group] = []
     by_column: dict[int, _Group] = {}
-    for n, (start, end) in enumerate(spans):
+    for n, (start, _end) in enumerate(spans):
         column = columns[n] if columns else None
         if column is not None:
             if column in by_column:
@@ -596,7 +596,8 @@ def find_municipalities(text: str, columns: Mapping[str, Sequence[str]] | None =
     list over all its pages; the lines of ``text`` that end in a place name are a list too.
     """
     gaz = _gazetteer()
-    names = list(columns or {})
+    columns = columns or {}
+    names = list(columns)
     spans = _column_spans(text, [columns[name] for name in names]) + _line_end_columns(text, gaz)
     owned = [(start, end) for start, end, _ in spans]
     company = _company_names(text)

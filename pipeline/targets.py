@@ -262,16 +262,15 @@ def _ordinal(text: str, at: int) -> bool:
     """A number followed by "." and a lower-case word or a digit is an ordinal or a date
     ("2027. gadā", "3. pantā", "31.03."), not a value; "60%." before a capital ends a sentence."""
     m = re.match(r"\.\s*(\S)", text[at:])
-    return bool(m) and (m.group(1).islower() or m.group(1).isdigit())
+    return m is not None and (m.group(1).islower() or m.group(1).isdigit())
 
 
 def _indicator(original: str, sentence: str, clause_start: int, m: re.Match, stop: int,
-               names: list[tuple[int, int]] = ()) -> str:
+               names: Sequence[tuple[int, int]] = ()) -> str:
     """The subject of a prose target: the phrase's object ("samazināt <smēķētāju īpatsvaru>
     līdz"), else the clause before the phrase without connectives, years, verbs, dates and
     places (of its pieces between those, the one naming a measure, else the longest), else the
     words after the value ("sasniegt 80% <aptveri>"), else the whole sentence."""
-    v = _vocabulary()
     if "object" in m.groupdict() and m.group("object"):
         a, b = m.span("object")
     else:
@@ -285,7 +284,7 @@ def _indicator(original: str, sentence: str, clause_start: int, m: re.Match, sto
     return phrase
 
 
-def _subject(sentence: str, a: int, b: int, names: list[tuple[int, int]]) -> tuple[int, int]:
+def _subject(sentence: str, a: int, b: int, names: Sequence[tuple[int, int]]) -> tuple[int, int]:
     """The span of the clause ``sentence[a:b]`` that names what is measured."""
     v = _vocabulary()
     cuts = sorted({a, b} | {x for s, e in names for x in (s, e) if a < x < b})

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from bench.scoring import precision_recall
 from pipeline.components import Config, Context, find_entities
 from pipeline.dates import document_year, find_dates, merge_table_dates
 from pipeline.document import Cell, Document, Page, Table
-from bench.scoring import precision_recall
 
 CASES_DIR = Path(__file__).parent / "cases"
 

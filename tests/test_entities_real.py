@@ -3,11 +3,10 @@ for a reader to check (`pytest -s -m slow tests/test_entities_real.py`), and the
 classes of issue 12 checked where these documents show them."""
 from __future__ import annotations
 
-
 import pandas as pd
 import pytest
-
 from conftest import SHARED
+
 from pipeline.ingest import discover, ingest_file
 
 REAL = SHARED / "real"

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
+from bench.scoring import word_accuracy
 from pipeline.repair import repair_text
 from pipeline.textnorm import fold
-from bench.scoring import word_accuracy
 
 CLEAN = "Pašvaldību sadarbības projekts nodrošina mācību pārtraukšanas prevencijas sistēmas izstrādi."
 

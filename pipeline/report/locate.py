@@ -106,7 +106,7 @@ class PageWords:
         if not toks:
             return []
         starts: list[int] = []
-        for first, tok in enumerate(toks):  # a first token OCR garbled: start from the next
+        for first, tok in enumerate(toks):  # noqa: B007 (first is read after the loop) a first token OCR garbled: start from the next
             starts = [u for u in self.by_token.get(tok, ()) if self._free(u, used, hint)][:MAX_STARTS]
             if starts:
                 break

@@ -58,8 +58,8 @@ def draw_page(page: Page, image: Image.Image, s: TableSettings = DEFAULT, scale:
         top, bottom = min(line.top for line in block), max(line.bottom for line in block)
         for a, b in column_gaps(block, height, s):
             pen.rectangle(box(a, top, b, bottom), fill=GAP)
-    for b in boxes:
-        pen.rectangle(box(b.x0, b.top, b.x1, b.bottom), outline=WORD)
+    for word in boxes:
+        pen.rectangle(box(word.x0, word.top, word.x1, word.bottom), outline=WORD)
     for t in tables:
         if t.bbox:
             x0, top, x1, bottom = t.bbox
