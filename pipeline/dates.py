@@ -20,7 +20,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from importlib.resources import files
 
-from .document import Cell, DateMention, Table
+from .document import Cell, DateKind, DateMention, DatePrecision, Table
 from .textnorm import match_key
 
 BARE_WORD = re.compile(r"[a-z]+")
@@ -128,8 +128,8 @@ def _valid(year: int, month: int, day: int) -> dt.date | None:
 class _Found:
     start: dt.date
     end: dt.date
-    precision: str
-    kind: str
+    precision: DatePrecision
+    kind: DateKind
     inferred: bool
 
 
@@ -166,7 +166,8 @@ def _interpret(name: str, m: re.Match, g: Grammar, year_hint: int | None) -> _Fo
         day = _valid(year, month, int(parts["d"]))
         if day is None:
             return None
-        kind = "deadline" if name == "numeric_day_month" and m.string[: m.start()].endswith("lidz ") else "point"
+        deadline = name == "numeric_day_month" and m.string[: m.start()].endswith("lidz ")
+        kind: DateKind = "deadline" if deadline else "point"
         return _Found(day, day, "day", kind, inferred)
     if name in ("year_month", "month_alone"):
         return _Found(*_month_span(year, month), "month", "point", inferred)

@@ -17,11 +17,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache, partial
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Generic, TypeVar, cast, get_args
 
 from unidecode import unidecode
 
-from pipeline.document import Cell, MunicipalityMention, Table
+from pipeline.document import Cell, MunicipalityKind, MunicipalityMention, MunicipalityStatus, Table
 from pipeline.textnorm import LATVIAN_MARKED, match_key
 
 _DATA = Path(__file__).with_name("data")
@@ -100,8 +100,8 @@ def _all_forms(word: str) -> set[str]:
 @dataclass(frozen=True, slots=True)
 class _Unit:
     name: str
-    kind: str  # novads | valstspilseta | republikas_pilseta | pilseta | pagasts | ciems
-    status: str
+    kind: MunicipalityKind
+    status: MunicipalityStatus
     successor: str
     code: str  # ISO 3166-2:LV of today's municipality
     atvk: str | None = None  # the unit's own ATVK 2021 code (none for former units and villages)
@@ -196,21 +196,28 @@ def _independent(unit: _Unit) -> bool:
     return unit.kind == "valstspilseta" and unit.successor == unit.name
 
 
+def _kind(value: str) -> MunicipalityKind:
+    """A gazetteer row's kind, checked once on load: a typo in a data file fails here, by name."""
+    if value not in get_args(MunicipalityKind):
+        raise ValueError(f"gazetteer: unknown municipality kind {value!r}")
+    return cast(MunicipalityKind, value)
+
+
 @cache
 def _gazetteer() -> _Gazetteer:
     rules = _rules()
     atvk = _rows("atvk_2021.tsv")
     atvk_code = {(r["name"], r["municipality"]): r["atvk"] for r in atvk}
-    current = {r["name"]: _Unit(r["name"], r["kind"], "current", r["name"], r["code"],
+    current = {r["name"]: _Unit(r["name"], _kind(r["kind"]), "current", r["name"], r["code"],
                                 atvk_code[r["name"], r["name"]])
                for r in _rows("municipalities_current.tsv")}
-    former = {r["name"]: _Unit(r["name"], r["kind"], "former", r["successor"], current[r["successor"]].code)
+    former = {r["name"]: _Unit(r["name"], _kind(r["kind"]), "former", r["successor"], current[r["successor"]].code)
               for r in _rows("municipalities_former.tsv")}
     places: _FormIndex[tuple[_Place, str]] = _FormIndex()
     standalone = [(u, "", False) for u in current.values() if u.kind == "valstspilseta"]
     for r in _rows("municipalities_places.tsv"):
         owner = current[r["municipality"]]
-        unit = _Unit(r["name"], r["kind"], "current", owner.name, owner.code,
+        unit = _Unit(r["name"], _kind(r["kind"]), "current", owner.name, owner.code,
                      atvk_code.get((r["name"], owner.name)))
         standalone.append((unit, r["declension"], r["ambiguous"] == "yes"))
     parishes: _FormIndex[_Unit] = _FormIndex()
