@@ -19,11 +19,12 @@ import sys
 import time
 import traceback
 from collections.abc import Iterator, Sequence
+from importlib.metadata import entry_points
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from . import __version__
-from .errors import ExitCode, LvIngestError, NoInputError, OutputError
+from .errors import ExitCode, LvIngestError, MissingDependencyError, NoInputError, OutputError
 
 if TYPE_CHECKING:
     from .components import Config
@@ -290,13 +291,30 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return ExitCode.input_failed if bad else ExitCode.ok
 
 
-def _ingest_with_prefect(args: argparse.Namespace, files: list[Path]) -> list[Outcome]:
-    _quiet_prefect()
-    from flows.ingest import run_flow
+class Orchestrator(Protocol):
+    """What the command line needs of the Prefect flows (``flows/orchestrator.py``)."""
 
+    def run_flow(self, paths: list[Path], out: Path, runner: str, address: str | None = None,
+                 workers: int = 2, ocr_limit: int | None = None, **params: Any) -> list[dict[str, Any]]: ...
+
+    def serve(self, **kwargs: Any) -> None: ...
+
+
+def _orchestrator() -> Orchestrator:
+    """The Prefect side, found through the entry point group ``lvingest.orchestrator`` that the
+    flows package registers: the library never imports its wrapper."""
+    _quiet_prefect()
+    found = entry_points(group="lvingest.orchestrator")
+    if not found:
+        raise MissingDependencyError("--runner thread|dask and serve need lvingest's Prefect flows "
+                                     "(entry point lvingest.orchestrator); reinstall lvingest")
+    return cast(Orchestrator, next(iter(found)).load())
+
+
+def _ingest_with_prefect(args: argparse.Namespace, files: list[Path]) -> list[Outcome]:
     from .ingest import stored_outcome
 
-    rows = run_flow(files, args.out, args.runner, args.dask_address, args.workers, args.ocr_limit,
+    rows = _orchestrator().run_flow(files, args.out, args.runner, args.dask_address, args.workers, args.ocr_limit,
                     dpi=args.dpi, ocr_lang=args.ocr_lang, page_jobs=args.jobs, force=args.force,
                     force_ocr=args.force_ocr, retry_failed=args.retry_failed,
                     doc_timeout=args.doc_timeout, html_report=not args.no_report)
@@ -423,12 +441,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # stopped by a service manager (SIGTERM) while starting: the Prefect server it started
     # still stops with it (once serving, Prefect's runner handles SIGTERM the same way)
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
-    _quiet_prefect()
-    from flows.deploy import serve
-
+    orchestrator = _orchestrator()
     _check_writable(args.out)
     cron = args.cron or (None if args.interval else "*/15 * * * *")
-    serve(inbox=args.inbox, out=args.out, cron=cron, interval=args.interval, name=args.name,
+    orchestrator.serve(inbox=args.inbox, out=args.out, cron=cron, interval=args.interval, name=args.name,
           ocr_limit=args.ocr_limit, fail_on_quarantine=args.fail_on_quarantine, port=args.port,
           runner=args.runner, dask_address=args.dask_address, workers=args.workers)
     return ExitCode.ok
