@@ -30,8 +30,8 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 from pipeline._exec import tesseract
-from pipeline.components import Config
 from pipeline.ingest import ingest_file
+from pipeline.options import Config
 from pipeline.report import write_report
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"

@@ -23,11 +23,10 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
-from . import __version__
+from . import __version__, options
 from .errors import ExitCode, LvIngestError, MissingDependencyError, NoInputError, OutputError
 
 if TYPE_CHECKING:
-    from .components import Config
     from .ingest import Outcome
 
 EPILOG = """exit codes: 0 ok, 2 bad arguments, 3 missing dependency (tesseract, Latvian model,
@@ -35,32 +34,8 @@ hunspell-lv), 4 some input quarantined or partial, 5 no input found, 6 output no
 130 interrupted, 15 internal error"""
 
 
-def _config(args: argparse.Namespace) -> Config:
-    from .components import Config
-
-    return Config(dpi=args.dpi, ocr_lang=args.ocr_lang, jobs=args.jobs, force_ocr=args.force_ocr)
-
-
-def _positive(text: str) -> int:
-    """argparse type: a whole number of at least 1 (dpi, jobs, workers, OCR limit)."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
-    return value
-
-
-def _seconds(text: str) -> float:
-    """argparse type: a positive number of seconds."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be more than 0, not {text}")
-    return value
+_positive = options.positive_int  # dpi, jobs, workers, OCR limit
+_seconds = options.seconds
 
 
 def _year(text: str) -> int:
@@ -86,11 +61,7 @@ def _read_stdin() -> str:
 
 def _add_ingest_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=Path, default=Path("outputs"), help="output folder (default: outputs)")
-    parser.add_argument("--dpi", type=_positive, default=300, help="render resolution for OCR (default: 300)")
-    parser.add_argument("--ocr-lang", default="lav", help="tesseract languages, e.g. lav or lav+eng (default: lav)")
-    parser.add_argument("--jobs", type=_positive, default=os.cpu_count() or 1,
-                        help="pages OCR'd at once (default: CPU count)")
-    parser.add_argument("--force-ocr", action="store_true", help="OCR every page, even with a good text layer")
+    options.add_arguments(parser, {"jobs": (os.cpu_count() or 1, "CPU count")})
     parser.add_argument("--retry-failed", action="store_true",
                         help="read again the files an earlier run quarantined or read only in part "
                              "(otherwise their stored outcome is reported)")
@@ -270,9 +241,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if not inputs.files:
         raise NoInputError(f"no PDF files found in {', '.join(map(str, args.paths))}")
     _check_writable(args.out)
-    config = _config(args)
+    config = options.from_args(args)
     if args.runner != "local":
-        outcomes = _ingest_with_prefect(args, inputs.files)
+        outcomes = _ingest_with_prefect(args, inputs.files, config)
     else:
         outcomes = []
         total = sum(map(page_count, inputs.files)) if not args.no_progress else 0
@@ -311,12 +282,12 @@ def _orchestrator() -> Orchestrator:
     return cast(Orchestrator, next(iter(found)).load())
 
 
-def _ingest_with_prefect(args: argparse.Namespace, files: list[Path]) -> list[Outcome]:
+def _ingest_with_prefect(args: argparse.Namespace, files: list[Path], config: options.Config) -> list[Outcome]:
     from .ingest import stored_outcome
 
     rows = _orchestrator().run_flow(files, args.out, args.runner, args.dask_address, args.workers, args.ocr_limit,
-                    dpi=args.dpi, ocr_lang=args.ocr_lang, page_jobs=args.jobs, force=args.force,
-                    force_ocr=args.force_ocr, retry_failed=args.retry_failed,
+                    dpi=config.dpi, ocr_lang=config.ocr_lang, page_jobs=config.jobs, ocr_timeout=config.ocr_timeout,
+                    force=args.force, force_ocr=config.force_ocr, retry_failed=args.retry_failed,
                     doc_timeout=args.doc_timeout, html_report=not args.no_report)
     outcomes = []
     for row in rows:
@@ -392,7 +363,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
         print(f"{path}: no %%EOF end marker yet (still copying?): waiting up to {args.grace:g} s "
               "(--grace) before reading it as it is", file=sys.stderr, flush=True)
 
-    watcher = Watcher(args.folder, args.out, _config(args), settle=args.settle, grace=args.grace,
+    watcher = Watcher(args.folder, args.out, options.from_args(args), settle=args.settle, grace=args.grace,
                       retry_failed=args.retry_failed, doc_timeout=args.doc_timeout,
                       on_waiting=waiting)
     failed = False

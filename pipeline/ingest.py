@@ -19,7 +19,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from . import components, records, store
-from .components import Config, Context
+from .components import Context
 from .document import Document, Page
 from .errors import (
     DocumentTimeoutError,
@@ -29,6 +29,7 @@ from .errors import (
     NoInputError,
     UnreadablePdfError,
 )
+from .options import Config
 from .source import file_identity, pdf_files, resolved
 
 COUNTED = ("pages", "tables", "dates", "targets", "municipalities", "repairs")

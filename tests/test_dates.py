@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 
 from bench.scoring import precision_recall
-from pipeline.components import Config, Context, find_entities
+from pipeline.components import Context, find_entities
 from pipeline.dates import document_year, find_dates, merge_table_dates
 from pipeline.document import Cell, Document, Page, Table
+from pipeline.options import Config
 
 CASES_DIR = Path(__file__).parent / "cases"
 
