@@ -17,8 +17,11 @@ pytestmark = pytest.mark.slow
 def real(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pd.DataFrame]:
     if not REAL.is_dir():
         pytest.skip("../shared/real is not next to this checkout")
+    files = discover([REAL])
+    if not files:
+        pytest.skip("../shared/real holds no PDFs")
     out = tmp_path_factory.mktemp("real")
-    for path in discover([REAL]):
+    for path in files:
         ingest_file(path, out)
     tables = {name: pd.read_parquet(out / name) for name in ("documents", "dates", "targets", "municipalities")}
     names = tables["documents"][["doc_id", "file_name"]]
