@@ -19,10 +19,8 @@ from functools import cache, lru_cache, partial
 from pathlib import Path
 from typing import Generic, TypeVar, cast, get_args
 
-from unidecode import unidecode
-
 from pipeline.document import Cell, MunicipalityKind, MunicipalityMention, MunicipalityStatus, Table
-from pipeline.textnorm import LATVIAN_MARKED, match_key
+from pipeline.textnorm import LATVIAN_MARKED, ascii_fold, match_key
 
 _DATA = Path(__file__).with_name("data")
 _CASES = ("nom", "gen", "dat", "acc", "loc")
@@ -61,11 +59,7 @@ def _fold(word: str) -> str:
     """
     for pattern, replacement in _ocr_confusions():
         word = pattern.sub(replacement, word)
-    out = []
-    for ch in word.lower():
-        ascii_ch = unidecode(ch)
-        out.append(ascii_ch if len(ascii_ch) == 1 else ch)
-    return "".join(out)
+    return ascii_fold(word)
 
 
 @cache

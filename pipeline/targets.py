@@ -21,7 +21,8 @@ from importlib.resources import files
 from .dates import find_dates
 from .document import DateMention, Table, Target
 from .municipalities import find_municipalities
-from .textnorm import fold, match_key
+from .textnorm import fold_lower as _key
+from .textnorm import match_key
 
 YEAR = re.compile(r"(?<!\d)(20\d\d|2100)(?!\d)")
 NUMBER = r"(?P<sign>[-–−+])?\s?(?P<num>\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)"
@@ -51,11 +52,6 @@ class _Vocabulary:
     not_after: tuple[re.Pattern, ...]  # a number followed by these is no value ("25 (divdesmit piecu)")
     not_before: tuple[re.Pattern, ...]
     value_words: re.Pattern  # a year-column cell that is a value without a number: "1x", "x", "n/d"
-
-
-def _key(text: str) -> str:
-    """Folded and lower-cased, same length as ``text``, symbols (€, %, ≥) kept as they are."""
-    return "".join(c.lower() if len(c.lower()) == 1 else c for c in fold(text))
 
 
 def _words(phrase: str) -> str:
