@@ -9,7 +9,7 @@ APT_PACKAGES := tesseract-ocr tesseract-ocr-lav tesseract-ocr-eng tesseract-ocr-
 TEST_APT_PACKAGES := chromium
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench bench-text bench-tables fixtures lock system clean serve
+.PHONY: run test lint bench bench-text bench-tables fixtures lock system clean serve
 
 $(STAMP): requirements.lock pyproject.toml
 	@bash .ci/install-system $(APT_PACKAGES)
@@ -25,7 +25,12 @@ system:
 run: $(STAMP)
 	$(BIN)/lvingest ingest fixtures/pdf --out $(OUT)
 
-test: $(STAMP)
+# Style (ruff) and types (mypy) first: a wrong attribute on a record fails here, not on a real document.
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy pipeline flows
+
+test: $(STAMP) lint
 	@bash .ci/install-system $(TEST_APT_PACKAGES)
 	$(BIN)/python -m pytest -q
 

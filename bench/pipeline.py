@@ -30,8 +30,8 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 from pipeline._exec import tesseract
-from pipeline.components import Config
 from pipeline.ingest import ingest_file
+from pipeline.options import Config
 from pipeline.report import write_report
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
@@ -151,7 +151,7 @@ def scaling(work: Path, n_docs: int) -> tuple[float, float]:
                               dashboard_address=None) as cluster:
                 address = cluster.scheduler_address
                 run_flow(warm, work / f"out-warm-{workers}", "dask", address=address, force=True)
-                times.append(best(lambda: timed_flow(docs, work / f"out-scale-{workers}", address), 2))
+                times.append(best(lambda w=workers, a=address: timed_flow(docs, work / f"out-scale-{w}", a), 2))
     return times[0], times[1]
 
 

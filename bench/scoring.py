@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import difflib
 from collections import Counter
-from collections.abc import Iterable, Hashable
+from collections.abc import Hashable, Iterable
 
 
 def word_accuracy(gold: str, got: str) -> float:

@@ -21,9 +21,9 @@ from prefect.cache_policies import NO_CACHE
 from prefect.states import Completed, Failed, State
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from pipeline.components import Config
 from pipeline.errors import LvIngestError
 from pipeline.ingest import Outcome, find_inputs, ingest_file
+from pipeline.options import Config, from_args, options_dict
 from pipeline.records import printable_row
 from pipeline.textnorm import printable
 
@@ -62,7 +62,7 @@ def _task_run_name() -> str:
 )
 def ingest_document(path: str, out: str, config: dict[str, Any], force: bool = False,
                     retry_failed: bool = False, doc_timeout: float | None = None) -> dict[str, Any]:
-    outcome = ingest_file(Path(path), Path(out), Config(**config), force=force,
+    outcome = ingest_file(Path(path), Path(out), from_args(config), force=force,
                           retry_failed=retry_failed, doc_timeout=doc_timeout)
     return outcome_row(outcome)
 
@@ -105,13 +105,15 @@ def report(rows: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-@flow(name="ingest_folder", task_runner=ThreadPoolTaskRunner(max_workers=2))
+# prefect types the flow decorator's task_runner as TaskRunner[PrefectFuture]; TaskRunner is invariant
+@flow(name="ingest_folder", task_runner=ThreadPoolTaskRunner(max_workers=2))  # type: ignore[arg-type]
 def ingest_folder(
     inbox: str | list[str] = "inbox",
     out: str = "outputs",
     dpi: int = 300,
     ocr_lang: str = "lav",
     page_jobs: int = 1,
+    ocr_timeout: float = 300.0,
     force: bool = False,
     force_ocr: bool = False,
     retry_failed: bool = False,
@@ -126,7 +128,9 @@ def ingest_folder(
     ``fail_on_quarantine``), and the summary artifact lists them.
     """
     logger = get_run_logger()
-    config = {"dpi": dpi, "ocr_lang": ocr_lang, "jobs": page_jobs, "force_ocr": force_ocr}
+    # checked here, once, so a bad parameter fails the run before any task starts
+    config = options_dict(Config(dpi=dpi, ocr_lang=ocr_lang, jobs=page_jobs, ocr_timeout=ocr_timeout,
+                                 force_ocr=force_ocr))
     found = find_inputs([Path(p) for p in ([inbox] if isinstance(inbox, str) else inbox)],
                         exclude=Path(out))
     missing = [str(p) for p in found.missing]

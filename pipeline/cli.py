@@ -19,14 +19,14 @@ import sys
 import time
 import traceback
 from collections.abc import Iterator, Sequence
+from importlib.metadata import entry_points
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
-from . import __version__
-from .errors import ExitCode, LvIngestError, NoInputError, OutputError
+from . import __version__, options
+from .errors import ExitCode, LvIngestError, MissingDependencyError, NoInputError, OutputError
 
 if TYPE_CHECKING:
-    from .components import Config
     from .ingest import Outcome
 
 EPILOG = """exit codes: 0 ok, 2 bad arguments, 3 missing dependency (tesseract, Latvian model,
@@ -34,32 +34,8 @@ hunspell-lv), 4 some input quarantined or partial, 5 no input found, 6 output no
 130 interrupted, 15 internal error"""
 
 
-def _config(args: argparse.Namespace) -> Config:
-    from .components import Config
-
-    return Config(dpi=args.dpi, ocr_lang=args.ocr_lang, jobs=args.jobs, force_ocr=args.force_ocr)
-
-
-def _positive(text: str) -> int:
-    """argparse type: a whole number of at least 1 (dpi, jobs, workers, OCR limit)."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
-    return value
-
-
-def _seconds(text: str) -> float:
-    """argparse type: a positive number of seconds."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be more than 0, not {text}")
-    return value
+_positive = options.positive_int  # dpi, jobs, workers, OCR limit
+_seconds = options.seconds
 
 
 def _year(text: str) -> int:
@@ -85,10 +61,7 @@ def _read_stdin() -> str:
 
 def _add_ingest_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=Path, default=Path("outputs"), help="output folder (default: outputs)")
-    parser.add_argument("--dpi", type=_positive, default=300, help="render resolution for OCR (default: 300)")
-    parser.add_argument("--ocr-lang", default="lav", help="tesseract languages, e.g. lav or lav+eng (default: lav)")
-    parser.add_argument("--jobs", type=_positive, default=os.cpu_count() or 1, help="pages OCR'd at once (default: CPU count)")
-    parser.add_argument("--force-ocr", action="store_true", help="OCR every page, even with a good text layer")
+    options.add_arguments(parser, {"jobs": (os.cpu_count() or 1, "CPU count")})
     parser.add_argument("--retry-failed", action="store_true",
                         help="read again the files an earlier run quarantined or read only in part "
                              "(otherwise their stored outcome is reported)")
@@ -191,7 +164,7 @@ def _print_summary(outcomes: list[Outcome], out: Path, missing: int = 0) -> None
     from .records import DATASETS
 
     header = ["file", "status", "pages", "ocr", "tables", "dates", "targets", "munic.", "repairs"]
-    rows = [
+    rows: list[list[Any]] = [
         [_shown(o.path.name), o.status, o.counts.get("pages", 0), o.n_ocr_pages, o.counts.get("tables", 0),
          o.counts.get("dates", 0), o.counts.get("targets", 0), o.counts.get("municipalities", 0),
          o.counts.get("repairs", 0)]
@@ -200,7 +173,7 @@ def _print_summary(outcomes: list[Outcome], out: Path, missing: int = 0) -> None
     # a file given twice (the same bytes under two names) is one document: count it once
     first = {o.doc_id: k for k, o in reversed(list(enumerate(outcomes)))}
     unique = [rows[k] for k in sorted(first.values())]
-    totals = [f"{len(unique)} documents", f"{sum(r[1] == 'failed' for r in unique)} quarantined"
+    totals: list[Any] = [f"{len(unique)} documents", f"{sum(r[1] == 'failed' for r in unique)} quarantined"
               + (f", {missing} missing" if missing else "")]
     totals += [sum(r[i] for r in unique) for i in range(2, len(header))]
     widths = [max(len(str(r[i])) for r in [header, *rows, totals]) for i in range(len(header))]
@@ -270,9 +243,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if not inputs.files:
         raise NoInputError(f"no PDF files found in {', '.join(map(str, args.paths))}")
     _check_writable(args.out)
-    config = _config(args)
+    config = options.from_args(args)
     if args.runner != "local":
-        outcomes = _ingest_with_prefect(args, inputs.files)
+        outcomes = _ingest_with_prefect(args, inputs.files, config)
     else:
         outcomes = []
         total = sum(map(page_count, inputs.files)) if not args.no_progress else 0
@@ -291,15 +264,32 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return ExitCode.input_failed if bad else ExitCode.ok
 
 
-def _ingest_with_prefect(args: argparse.Namespace, files: list[Path]) -> list[Outcome]:
-    _quiet_prefect()
-    from flows.ingest import run_flow
+class Orchestrator(Protocol):
+    """What the command line needs of the Prefect flows (``flows/orchestrator.py``)."""
 
+    def run_flow(self, paths: list[Path], out: Path, runner: str, address: str | None = None,
+                 workers: int = 2, ocr_limit: int | None = None, **params: Any) -> list[dict[str, Any]]: ...
+
+    def serve(self, **kwargs: Any) -> None: ...
+
+
+def _orchestrator() -> Orchestrator:
+    """The Prefect side, found through the entry point group ``lvingest.orchestrator`` that the
+    flows package registers: the library never imports its wrapper."""
+    _quiet_prefect()
+    found = entry_points(group="lvingest.orchestrator")
+    if not found:
+        raise MissingDependencyError("--runner thread|dask and serve need lvingest's Prefect flows "
+                                     "(entry point lvingest.orchestrator); reinstall lvingest")
+    return cast(Orchestrator, next(iter(found)).load())
+
+
+def _ingest_with_prefect(args: argparse.Namespace, files: list[Path], config: options.Config) -> list[Outcome]:
     from .ingest import stored_outcome
 
-    rows = run_flow(files, args.out, args.runner, args.dask_address, args.workers, args.ocr_limit,
-                    dpi=args.dpi, ocr_lang=args.ocr_lang, page_jobs=args.jobs, force=args.force,
-                    force_ocr=args.force_ocr, retry_failed=args.retry_failed,
+    rows = _orchestrator().run_flow(files, args.out, args.runner, args.dask_address, args.workers, args.ocr_limit,
+                    dpi=config.dpi, ocr_lang=config.ocr_lang, page_jobs=config.jobs, ocr_timeout=config.ocr_timeout,
+                    force=args.force, force_ocr=config.force_ocr, retry_failed=args.retry_failed,
                     doc_timeout=args.doc_timeout, html_report=not args.no_report)
     outcomes = []
     for row in rows:
@@ -356,7 +346,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     year = args.year or dates.document_year(text)
     for offset, piece in _pieces(text):
         for kind, record in extract_text(piece, year=year, repair_first=False):
-            row = {"type": kind, **{k: _jsonable(v) for k, v in dataclasses.asdict(record).items()}}
+            row: dict[str, Any] = {"type": kind, **{k: _jsonable(v) for k, v in dataclasses.asdict(record).items()}}
             for key in ("char_start", "char_end"):  # offsets in the whole text, not the piece
                 if key in row and row[key] >= 0:
                     row[key] += offset
@@ -375,7 +365,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
         print(f"{path}: no %%EOF end marker yet (still copying?): waiting up to {args.grace:g} s "
               "(--grace) before reading it as it is", file=sys.stderr, flush=True)
 
-    watcher = Watcher(args.folder, args.out, _config(args), settle=args.settle, grace=args.grace,
+    watcher = Watcher(args.folder, args.out, options.from_args(args), settle=args.settle, grace=args.grace,
                       retry_failed=args.retry_failed, doc_timeout=args.doc_timeout,
                       on_waiting=waiting)
     failed = False
@@ -430,12 +420,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # stopped by a service manager (SIGTERM) while starting: the Prefect server it started
     # still stops with it (once serving, Prefect's runner handles SIGTERM the same way)
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
-    _quiet_prefect()
-    from flows.deploy import serve
-
+    orchestrator = _orchestrator()
     _check_writable(args.out)
     cron = args.cron or (None if args.interval else "*/15 * * * *")
-    serve(inbox=args.inbox, out=args.out, cron=cron, interval=args.interval, name=args.name,
+    orchestrator.serve(inbox=args.inbox, out=args.out, cron=cron, interval=args.interval, name=args.name,
           ocr_limit=args.ocr_limit, fail_on_quarantine=args.fail_on_quarantine, port=args.port,
           runner=args.runner, dask_address=args.dask_address, workers=args.workers)
     return ExitCode.ok

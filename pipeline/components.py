@@ -7,29 +7,33 @@ entities); a component only wires that module to the Document.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
+from PIL import Image
+
 from . import (
-    dates, entities, language, layout, lexicon, municipalities, repair, tables, targets, wordmodel,
+    dates,
+    entities,
+    language,
+    layout,
+    lexicon,
+    municipalities,
+    repair,
+    tables,
+    targets,
+    wordmodel,
 )
 from .concurrency import ordered_map
 from .document import Document, Page, Word
 from .errors import InputFileError, PageError, RenderError
 from .ocr import ocr_page
-from .source import Limits, PageRead, Renderer, open_pdf, read_page
+from .options import Config
+from .source import PageRead, Renderer, open_pdf, read_page
 from .triage import TriageRules, Verdict, assess, better
 
-
-@dataclass(frozen=True)
-class Config:
-    dpi: int = 300
-    ocr_lang: str = "lav"
-    ocr_timeout: float = 300.0
-    jobs: int = 2  # pages OCR'd at once
-    force_ocr: bool = False
-    limits: Limits = field(default_factory=Limits)
-    triage: TriageRules = field(default_factory=TriageRules)
+# a page, its rendered image (or why rendering failed; None: no OCR) and whether to compare layers
+_Unit = tuple[PageRead, tuple["Image.Image | RenderError | None", bool]]
 
 
 PageCallback = Callable[[Page], None]
@@ -64,7 +68,7 @@ def read(doc: Document, ctx: Context) -> None:
         if ctx.on_total:
             ctx.on_total(doc.n_pages)
 
-        def units() -> Iterator[tuple[PageRead, object]]:
+        def units() -> Iterator[_Unit]:
             for index in range(doc.n_pages):
                 try:
                     pread = read_page(pdf, index, cfg.limits, path)
@@ -81,6 +85,7 @@ def read(doc: Document, ctx: Context) -> None:
                 )
                 pread.page.triage = verdict.reason
                 # rendering happens here, in this thread: pdfium is not thread-safe
+                image: Image.Image | RenderError | None
                 try:
                     wanted = verdict.needs_ocr
                     image = renderer.render(pread.page.page_no, cfg.dpi) if wanted else None
@@ -88,7 +93,7 @@ def read(doc: Document, ctx: Context) -> None:
                     image = exc  # raised again in work(), so the page is reported like a failed OCR
                 yield pread, (image, verdict.compare)
 
-        def work(unit: tuple[PageRead, tuple[object, bool]]) -> Page:
+        def work(unit: _Unit) -> Page:
             pread, (image, compare) = unit
             if isinstance(image, RenderError):
                 raise image
@@ -152,8 +157,9 @@ def repair_pages(doc: Document, ctx: Context) -> None:
 @component("tables")
 def find_tables(doc: Document, ctx: Context) -> None:
     """Tables per page, stitched across page breaks; cell text gets the same repair as pages."""
-    found = [t for page in doc.pages for t in tables.find_tables(page)]
-    doc.tables = tables.stitch(found, doc.pages)
+    settings = ctx.config.tables
+    found = [t for page in doc.pages for t in tables.find_tables(page, settings)]
+    doc.tables = tables.stitch(found, doc.pages, settings)
     pages = {page.page_no: page for page in doc.pages}
     languages = {n: language.language(page.text) for n, page in pages.items()}  # for short cells
     for t in doc.tables:

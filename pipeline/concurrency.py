@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -26,11 +26,14 @@ def ordered_map(
         for unit in units:
             pending.append((unit, pool.submit(work, unit)))
             while len(pending) >= 2 * jobs:
-                yield _settle(*pending.popleft())
+                yield _settle(pending.popleft())
         while pending:
-            yield _settle(*pending.popleft())
+            yield _settle(pending.popleft())
 
 
-def _settle(unit: T, future: Future[R]) -> tuple[T, R | BaseException]:
+def _settle(item: tuple[T, Future[Any]]) -> tuple[T, Any]:
+    """The unit and its result, or the exception its work raised (Any: mypy cannot solve R from
+    the ``R | BaseException`` context against an invariant Future[R])."""
+    unit, future = item
     exc = future.exception()
     return unit, (exc if exc is not None else future.result())

@@ -16,10 +16,11 @@ import datetime as dt
 import functools
 import json
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from importlib.resources import files
 
-from .document import Cell, DateMention, Table
+from .document import Cell, DateKind, DateMention, DatePrecision, Table
 from .textnorm import match_key
 
 BARE_WORD = re.compile(r"[a-z]+")
@@ -74,10 +75,10 @@ def grammar() -> Grammar:
         ("day_range", rf"{lead}(?:{year}\.\s*{ywg}\s*)?{day}\.?{dash}{day2}\.\s*{month}"),
         ("range", rf"{lead}(?:{since})\s+(?P<a>[^\n]{{4,40}}?)\s+(?:{until})\s+"),
         # "11. marts – 10. jūnijs", "26. jūnija līdz 10. jūlijam"
-        ("day_month_range", rf"{lead}(?:{year}\.\s*{ywg}\s*)?{day}\.\s*{month}(?:{dash}|\s+(?:{until})\s+){day2}\.\s*{month2}"),
+        ("day_month_range", rf"{lead}(?:{year}\.\s*{ywg}\s*)?{day}\.\s*{month}(?:{dash}|\s+(?:{until})\s+){day2}\.\s*{month2}"),  # noqa: E501
         # "no aprīļa sākuma līdz septembra beigām"
-        ("month_part_range", rf"{lead}(?:(?:{since})\s+)?(?:{year}\.\s*{ywg}\s+)?{month}\s+(?:{_alt(data['month_start'])})\s+(?:{until})\s+{month2}\s+(?:{_alt(data['month_end'])})"),
-        ("month_range", rf"{lead}(?:{year}\.\s*{ywg}\s+|(?P<this>{_alt(data['this_year'])})\s+)?{month}\s*[-–—]\s*{month2}"),
+        ("month_part_range", rf"{lead}(?:(?:{since})\s+)?(?:{year}\.\s*{ywg}\s+)?{month}\s+(?:{_alt(data['month_start'])})\s+(?:{until})\s+{month2}\s+(?:{_alt(data['month_end'])})"),  # noqa: E501
+        ("month_range", rf"{lead}(?:{year}\.\s*{ywg}\s+|(?P<this>{_alt(data['this_year'])})\s+)?{month}\s*[-–—]\s*{month2}"),  # noqa: E501
         ("deadline_month_end", rf"{lead}(?:{until})\s+(?:{year}\.\s*{ywg}\s+)?{month}\s+(?:{_alt(data['month_end'])})"),
         ("full", rf"{lead}{year}\.\s*{ywg}\s*{day}\.\s*{month}"),
         ("numeric", rf"{lead}{day}\.(?P<mn>[01]?\d)\.{year}(?:\.(?!\d)|(?![\d.]))"),
@@ -127,8 +128,8 @@ def _valid(year: int, month: int, day: int) -> dt.date | None:
 class _Found:
     start: dt.date
     end: dt.date
-    precision: str
-    kind: str
+    precision: DatePrecision
+    kind: DateKind
     inferred: bool
 
 
@@ -154,8 +155,8 @@ def _interpret(name: str, m: re.Match, g: Grammar, year_hint: int | None) -> _Fo
             return None
         return _Found(_month_span(year, month)[0], _month_span(year, second)[1], "day", "range", inferred)
     if name == "year_part":
-        first, last = g.year_part[" ".join(parts["part"].split())]
-        return _Found(_month_span(year, first)[0], _month_span(year, last)[1], "month", "point", False)
+        first_month, last_month = g.year_part[" ".join(parts["part"].split())]
+        return _Found(_month_span(year, first_month)[0], _month_span(year, last_month)[1], "month", "point", False)
     if name == "school_year":
         if int(parts["y2"]) != year + 1:
             return None
@@ -165,17 +166,18 @@ def _interpret(name: str, m: re.Match, g: Grammar, year_hint: int | None) -> _Fo
         day = _valid(year, month, int(parts["d"]))
         if day is None:
             return None
-        kind = "deadline" if name == "numeric_day_month" and m.string[: m.start()].endswith("lidz ") else "point"
+        deadline = name == "numeric_day_month" and m.string[: m.start()].endswith("lidz ")
+        kind: DateKind = "deadline" if deadline else "point"
         return _Found(day, day, "day", kind, inferred)
     if name in ("year_month", "month_alone"):
         return _Found(*_month_span(year, month), "month", "point", inferred)
     if name == "year":
         return _Found(dt.date(year, 1, 1), dt.date(year, 12, 31), "year", "point", False)
     if name == "range_years":
-        last = int(parts["y2"])
-        if last < year:
+        last_year = int(parts["y2"])
+        if last_year < year:
             return None
-        return _Found(dt.date(year, 1, 1), dt.date(last, 12, 31), "year", "range", False)
+        return _Found(dt.date(year, 1, 1), dt.date(last_year, 12, 31), "year", "range", False)
     if name == "quarter":
         q = parts["q"]
         n = int(q) if q.isdigit() else {"i": 1, "ii": 2, "iii": 3, "iv": 4}[q]
@@ -200,7 +202,9 @@ def _interpret(name: str, m: re.Match, g: Grammar, year_hint: int | None) -> _Fo
     return None
 
 
-def _scan(key: str, g: Grammar, year_hint: int | None, skip: set[str] = frozenset()) -> list[tuple[int, int, _Found]]:
+def _scan(
+    key: str, g: Grammar, year_hint: int | None, skip: AbstractSet[str] = frozenset()
+) -> list[tuple[int, int, _Found]]:
     """Non-overlapping matches, earlier patterns winning (they are the longer forms)."""
     taken: list[tuple[int, int, _Found]] = []
     for name, pattern in g.patterns:

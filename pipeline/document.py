@@ -8,6 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Literal
+
+# The closed vocabularies of the records: mypy rejects a value outside them.
+DocumentStatus = Literal["ok", "partial", "failed"]
+PageMethod = Literal["text", "ocr"]
+RepairKind = Literal["mojibake", "diacritic_mark", "ocr_confusion", "diacritic_restore"]
+DatePrecision = Literal["day", "month", "quarter", "year"]
+DateKind = Literal["point", "range", "deadline"]
+# pilseta: a town; ciems: a village
+MunicipalityKind = Literal["novads", "valstspilseta", "republikas_pilseta", "pilseta", "pagasts", "ciems"]
+MunicipalityStatus = Literal["current", "former"]
 
 
 @dataclass(slots=True)
@@ -74,7 +85,7 @@ class Repair:
 
     before: str
     after: str
-    kind: str  # mojibake | diacritic_mark | ocr_confusion | diacritic_restore
+    kind: RepairKind
     score: float
     start: int = -1
 
@@ -124,8 +135,8 @@ class DateMention:
     text: str
     start: dt.date
     end: dt.date
-    precision: str  # day | month | quarter | year
-    kind: str  # point | range | deadline
+    precision: DatePrecision
+    kind: DateKind
     inferred_year: bool = False
     char_start: int = -1
     char_end: int = -1
@@ -150,8 +161,8 @@ class MunicipalityMention:
     text: str
     name: str  # canonical nominative ("Jelgavas novads", "Jelgava")
     code: str  # ISO 3166-2:LV of the current municipality
-    kind: str  # novads | valstspilseta | republikas_pilseta | pilseta (town) | pagasts | ciems (village)
-    status: str  # current | former
+    kind: MunicipalityKind
+    status: MunicipalityStatus
     successor: str  # canonical name of today's municipality
     list_id: str | None = None
     atvk: str | None = None  # the unit's own ATVK 2021 code; none for former units and villages
@@ -167,7 +178,7 @@ class Page:
     height: float
     words: list[Word] = field(default_factory=list)
     rulings: list[Ruling] = field(default_factory=list)
-    method: str = "text"  # text | ocr
+    method: PageMethod = "text"
     triage: str = ""  # why the text layer was kept or replaced
     ocr_confidence: float | None = None
     rotation: int = 0  # degrees the scan was turned clockwise to read it upright (OCR pages)
@@ -186,7 +197,7 @@ class Document:
     file_name: str
     pages: list[Page] = field(default_factory=list)
     n_pages: int = 0
-    status: str = "ok"  # ok | partial | failed
+    status: DocumentStatus = "ok"
     error: str | None = None
     tables: list[Table] = field(default_factory=list)
     dates: list[DateMention] = field(default_factory=list)

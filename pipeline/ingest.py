@@ -19,7 +19,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from . import components, records, store
-from .components import Config, Context
+from .components import Context
 from .document import Document, Page
 from .errors import (
     DocumentTimeoutError,
@@ -29,6 +29,7 @@ from .errors import (
     NoInputError,
     UnreadablePdfError,
 )
+from .options import Config
 from .source import file_identity, pdf_files, resolved
 
 COUNTED = ("pages", "tables", "dates", "targets", "municipalities", "repairs")
@@ -86,7 +87,7 @@ def discover(paths: Iterable[Path], exclude: Path | None = None) -> list[Path]:
 def ingest_file(
     path: Path,
     out: Path,
-    config: Config = Config(),
+    config: Config | None = None,
     *,
     force: bool = False,
     retry_failed: bool = False,
@@ -115,7 +116,7 @@ def ingest_file(
         return _seen(out, path, outcome)
     doc = Document(doc_id=doc_id, source_path=str(resolved(path)), file_name=path.name)
     try:
-        _run(doc, Context(config, on_page=on_page, on_total=on_total), doc_timeout)
+        _run(doc, Context(config or Config(), on_page=on_page, on_total=on_total), doc_timeout)
         tables = records.to_tables(doc)
     except InputFileError as exc:
         return _reject(out, path, doc_id, exc, n_pages=doc.n_pages)

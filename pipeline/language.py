@@ -117,7 +117,8 @@ def line_languages(
                 votes[lang] = votes.get(lang, 0) + 1
         per_line.append(votes)
     whole = _decide(_sum(per_line), replace(rules, min_votes=1)) or default
-    out, start = [], 0
+    out: list[str] = []
+    start = 0
     for end in [i for i, line in enumerate(lines) if not line.strip()] + [len(lines)]:
         block = per_line[start:end]
         verdict = _decide(_sum(block), rules) or whole

@@ -10,7 +10,6 @@ from __future__ import annotations
 import math
 import re
 import statistics
-import unicodedata
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Hashable, Iterator
@@ -18,7 +17,7 @@ from dataclasses import dataclass
 
 from .document import Line, Page, Ruling
 from .geometry import Box, free_spans, visual_lines
-from .textnorm import clean_text, strip_marks
+from .textnorm import clean_text, loose_key
 
 BAND = 0.12  # share of the page height at the top and bottom where running lines live
 MIN_COLUMN_ROWS = 3  # rows a gutter needs on each side before it splits the page into columns
@@ -41,8 +40,6 @@ _PAGE_NUMBER = re.compile(
     """,
     re.X | re.I,
 )
-_DIGITS = re.compile(r"\d+")
-_NON_WORD = re.compile(r"[^\w#]+")
 
 
 @dataclass(slots=True)
@@ -148,12 +145,12 @@ def mark_running(pages: list[Page]) -> None:
             text = line.text.strip()
             if _PAGE_NUMBER.fullmatch(text):
                 number_candidates.append((index, number, band))
-            elif not _is_tabular(line) and (key := _repeat_key(text)):
+            elif not _is_tabular(line) and (key := loose_key(text)):
                 seen[band, key].add(index)
                 repeat_candidates.append((index, number, (band, key)))
     needed = max(2, math.ceil(counted / 2))
-    for index, number, key in repeat_candidates:
-        if len(seen[key]) >= needed:
+    for index, number, slot in repeat_candidates:
+        if len(seen[slot]) >= needed:
             pages[index].running.add(number)
     for index, number, band in number_candidates:
         page = pages[index]
@@ -367,12 +364,6 @@ def _is_tabular(line: Line) -> bool:
     words = sorted(line.words, key=lambda w: w.x0)
     gaps = sum(b.x0 - a.x1 >= limit for a, b in zip(words, words[1:]))
     return gaps >= 2
-
-
-def _repeat_key(text: str) -> str:
-    """Text with digits, case, diacritics and punctuation ignored ("Lpp. 3" ~ "lpp 4")."""
-    bare = strip_marks(unicodedata.normalize("NFKD", text))
-    return _NON_WORD.sub(" ", _DIGITS.sub("#", bare.casefold())).strip()
 
 
 def _outermost(page: Page, number: int, band: str) -> bool:

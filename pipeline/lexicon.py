@@ -172,8 +172,8 @@ class Lexicon:
         found = dict(self._query("SELECT window, letter FROM letters WHERE window IN ({})",
                                  sorted({k for ks in keys.values() for k in ks})))
         letters = list(folded)
-        for i, windows in keys.items():
-            letters[i] = next((found[k] for k in windows if k in found), folded[i])
+        for i, near in keys.items():
+            letters[i] = next((found[k] for k in near if k in found), folded[i])
         return "".join(letters)
 
     def known_ratio(self, text: str) -> float:

@@ -13,16 +13,14 @@ import csv
 import json
 import re
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache, partial
 from pathlib import Path
-from typing import Callable, Generic, TypeVar
+from typing import Generic, TypeVar, cast, get_args
 
-from unidecode import unidecode
-
-from pipeline.document import Cell, MunicipalityMention, Table
-from pipeline.textnorm import LATVIAN_MARKED, match_key
+from pipeline.document import Cell, MunicipalityKind, MunicipalityMention, MunicipalityStatus, Table
+from pipeline.textnorm import LATVIAN_MARKED, ascii_fold, match_key
 
 _DATA = Path(__file__).with_name("data")
 _CASES = ("nom", "gen", "dat", "acc", "loc")
@@ -61,11 +59,7 @@ def _fold(word: str) -> str:
     """
     for pattern, replacement in _ocr_confusions():
         word = pattern.sub(replacement, word)
-    out = []
-    for ch in word.lower():
-        ascii_ch = unidecode(ch)
-        out.append(ascii_ch if len(ascii_ch) == 1 else ch)
-    return "".join(out)
+    return ascii_fold(word)
 
 
 @cache
@@ -100,8 +94,8 @@ def _all_forms(word: str) -> set[str]:
 @dataclass(frozen=True, slots=True)
 class _Unit:
     name: str
-    kind: str  # novads | valstspilseta | republikas_pilseta | pilseta | pagasts | ciems
-    status: str
+    kind: MunicipalityKind
+    status: MunicipalityStatus
     successor: str
     code: str  # ISO 3166-2:LV of today's municipality
     atvk: str | None = None  # the unit's own ATVK 2021 code (none for former units and villages)
@@ -196,21 +190,28 @@ def _independent(unit: _Unit) -> bool:
     return unit.kind == "valstspilseta" and unit.successor == unit.name
 
 
+def _kind(value: str) -> MunicipalityKind:
+    """A gazetteer row's kind, checked once on load: a typo in a data file fails here, by name."""
+    if value not in get_args(MunicipalityKind):
+        raise ValueError(f"gazetteer: unknown municipality kind {value!r}")
+    return cast(MunicipalityKind, value)
+
+
 @cache
 def _gazetteer() -> _Gazetteer:
     rules = _rules()
     atvk = _rows("atvk_2021.tsv")
     atvk_code = {(r["name"], r["municipality"]): r["atvk"] for r in atvk}
-    current = {r["name"]: _Unit(r["name"], r["kind"], "current", r["name"], r["code"],
+    current = {r["name"]: _Unit(r["name"], _kind(r["kind"]), "current", r["name"], r["code"],
                                 atvk_code[r["name"], r["name"]])
                for r in _rows("municipalities_current.tsv")}
-    former = {r["name"]: _Unit(r["name"], r["kind"], "former", r["successor"], current[r["successor"]].code)
+    former = {r["name"]: _Unit(r["name"], _kind(r["kind"]), "former", r["successor"], current[r["successor"]].code)
               for r in _rows("municipalities_former.tsv")}
     places: _FormIndex[tuple[_Place, str]] = _FormIndex()
     standalone = [(u, "", False) for u in current.values() if u.kind == "valstspilseta"]
     for r in _rows("municipalities_places.tsv"):
         owner = current[r["municipality"]]
-        unit = _Unit(r["name"], r["kind"], "current", owner.name, owner.code,
+        unit = _Unit(r["name"], _kind(r["kind"]), "current", owner.name, owner.code,
                      atvk_code.get((r["name"], owner.name)))
         standalone.append((unit, r["declension"], r["ambiguous"] == "yes"))
     parishes: _FormIndex[_Unit] = _FormIndex()
@@ -454,9 +455,9 @@ class _Matcher(_Tokens):
             if not (0 <= k < len(self.tokens) and self.joined(min(i, k), same_line=True)):
                 continue
             word = self.tokens[k].text
-            if word.istitle() and len(word) > 1 and not self.gaz.places.get(word):
-                if not self._opens_sentence(k):
-                    return True
+            if (word.istitle() and len(word) > 1 and not self.gaz.places.get(word)
+                    and not self._opens_sentence(k)):
+                return True
         return False
 
     def _opens_sentence(self, k: int) -> bool:
@@ -520,7 +521,7 @@ def _groups(text: str, spans: list[tuple[int, int]], columns: Sequence[int | Non
     whatever lies between them: the rows of a member list are one enumeration."""
     groups: list[_Group] = []
     by_column: dict[int, _Group] = {}
-    for n, (start, end) in enumerate(spans):
+    for n, (start, _end) in enumerate(spans):
         column = columns[n] if columns else None
         if column is not None:
             if column in by_column:
@@ -596,7 +597,8 @@ def find_municipalities(text: str, columns: Mapping[str, Sequence[str]] | None =
     list over all its pages; the lines of ``text`` that end in a place name are a list too.
     """
     gaz = _gazetteer()
-    names = list(columns or {})
+    columns = columns or {}
+    names = list(columns)
     spans = _column_spans(text, [columns[name] for name in names]) + _line_end_columns(text, gaz)
     owned = [(start, end) for start, end, _ in spans]
     company = _company_names(text)

@@ -10,7 +10,6 @@ from ._exec import tesseract
 from .document import Page, Word
 from .errors import PageError
 
-
 # tesseract reads the vertical rules of a table as "|" words; they are borders, not text
 RULE_GLYPHS = re.compile(r"^[|¦│]+|[|¦│]+$")
 # tesseract's lav model has no "≥"/"≤": it reads them as ">", "<" or "=", so those glyphs are

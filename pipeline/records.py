@@ -169,7 +169,7 @@ def global_table_id(doc_id: str, table_id: str) -> str:
 def to_rows(doc: Document, ingested_at: dt.datetime | None = None) -> dict[str, list[dict]]:
     """Every dataset's rows for one document except ``words`` (see ``words_columns``)."""
     d = doc.doc_id
-    ingested_at = ingested_at or dt.datetime.now(dt.timezone.utc)
+    ingested_at = ingested_at or dt.datetime.now(dt.UTC)
     rows: dict[str, list[dict]] = {name: [] for name in PER_DOCUMENT if name != "words"}
     rows["documents"].append(
         {

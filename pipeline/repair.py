@@ -30,7 +30,7 @@ from importlib.resources import files
 import ftfy
 
 from . import channel, language, names, wordmodel
-from .document import Repair
+from .document import Repair, RepairKind
 from .lexicon import Lexicon, get_lexicon
 from .textnorm import LATVIAN_MARKED, fold
 
@@ -104,7 +104,7 @@ class Rules:
     ocr_damaged_share: float
     ocr_min_freq: float
     guess_windows: int
-    signs: list[tuple[re.Pattern, dict[int, str]]]
+    signs: list[tuple[re.Pattern, dict[int, int]]]
     context: NeighbourRules
     model: ModelRules
 
@@ -175,7 +175,7 @@ def _fix_marks(text: str, out: list[Repair]) -> str:
     return unicodedata.normalize("NFC", DETACHED.sub(attach, text))
 
 
-def _word_changes(before: str, after: str, kind: str, score: float) -> list[Repair]:
+def _word_changes(before: str, after: str, kind: RepairKind, score: float) -> list[Repair]:
     a, b = before.split(), after.split()
     if len(a) != len(b):
         return [Repair(before, after, kind, score)]
@@ -196,7 +196,7 @@ class _Token:
 
 def _split(line: str, offset: int) -> list[_Token]:
     """Words with their edge punctuation; hyphenated compounds and ``12.julija`` split apart."""
-    tokens = []
+    tokens: list[_Token] = []
     for m in TOKEN.finditer(line):
         raw = m.group(0)
         if INNER_SPLIT.search(raw.strip(EDGE_PUNCT)) and not PROTECTED.search(raw):
@@ -272,14 +272,14 @@ def _with_case(form: str, core: str, sentence_start: bool = True) -> str:
 class _Choice:
     form: str
     score: float
-    kind: str
+    kind: RepairKind
     share: float
-    options: dict[str, tuple[float, str]] = field(default_factory=dict)  # for the word model
+    options: dict[str, tuple[float, RepairKind]] = field(default_factory=dict)  # for the word model
 
 
-def _candidates(core: str, lex: Lexicon, r: Rules) -> dict[str, tuple[float, str]]:
+def _candidates(core: str, lex: Lexicon, r: Rules) -> dict[str, tuple[float, RepairKind]]:
     """form -> (log-score, kind) over every channel."""
-    found: dict[str, tuple[float, str]] = {}
+    found: dict[str, tuple[float, RepairKind]] = {}
     variants = _variants(core, r)
     keys = {fold(v.lower()) for v, _ in variants}
     table = lex.by_fold(keys)
@@ -290,9 +290,9 @@ def _candidates(core: str, lex: Lexicon, r: Rules) -> dict[str, tuple[float, str
         low = variant.lower()
         for form, freq in table[fold(low)]:
             if _consistent(low, form):
-                kind = "ocr_confusion" if cost else "diacritic_restore"
+                kind: RepairKind = "ocr_confusion" if cost else "diacritic_restore"
                 score = math.log(freq) - cost * r.confusion_cost
-                if score > found.get(form, (-math.inf, ""))[0]:
+                if score > found.get(form, (-math.inf, kind))[0]:
                     found[form] = (score, kind)
     if r.mojibake_marks.intersection(core):
         try:
@@ -329,7 +329,7 @@ def _choose(
         return _Choice(guess, 0.0, "diacritic_restore", 0.5) if guess != low else None
     # no locative after a preposition, nor after a day number ("12. jūlija", not "12. jūlijā")
     after_preposition = after_day or any(p in r.prepositions for p in previous[-r.preposition_window :])
-    scored = {}
+    scored: dict[str, tuple[float, RepairKind]] = {}
     for form, (score, kind) in found.items():
         locative = form.endswith(r.locative_endings) and form not in r.not_locative
         if after_preposition and locative and fold(form) in {
@@ -379,9 +379,9 @@ def _sign_fix(core: str, r: Rules, name: bool) -> _Choice | None:
         inside = 0 < i < len(core) - 1 and core[i - 1].isalpha()
         if inside and not c.isalpha() and len(targets) == 1:
             letters[i] = targets[0]
-        elif name and inside and c.isupper() and core[i - 1].islower() and core[i + 1].islower():
-            if core[-1] in DECLINED_END:  # a Latvian name, not "JavaScript", "LinkedIn"
-                letters[i] = MARKED_SMALL.get(c, letters[i])
+        elif (name and inside and c.isupper() and core[i - 1].islower() and core[i + 1].islower()
+              and core[-1] in DECLINED_END):  # a Latvian name, not "JavaScript", "LinkedIn"
+            letters[i] = MARKED_SMALL.get(c, letters[i])
     form = "".join(letters)
     return _Choice(form, 0.0, "ocr_confusion", 0.9) if form != core.lower() else None
 
@@ -528,7 +528,8 @@ def _in_sentences(
             written = token.core.lower()
             word, comma, end = wordmodel.unit(choice.form if choice else written, token.trail)
             if choice and len(choice.options) > 1 and word:
-                ranked = sorted(choice.options, key=lambda f: -choice.options[f][0])[: m.max_options]
+                options = choice.options
+                ranked = sorted(options, key=lambda f: -options[f][0])[: m.max_options]
                 first = written if written in choice.options else ranked[0]
                 forms = [first] + [f for f in ranked if f != first]
                 sentences[-1].append([

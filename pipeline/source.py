@@ -17,7 +17,7 @@ from typing import BinaryIO
 
 import pdfplumber
 import pypdfium2 as pdfium
-from pdfminer.pdfdocument import PDFPasswordIncorrect, PDFEncryptionError
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdftypes import PDFStream, resolve1
 from pdfminer.psparser import PSEOF
 from pdfplumber.utils.exceptions import PdfminerException

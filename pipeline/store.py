@@ -9,6 +9,7 @@ The ``documents`` row is written last: its presence says the document's other fi
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
@@ -23,8 +24,8 @@ import pyarrow.parquet as pq
 
 from . import __version__
 from .errors import InputFileError, OutputError
-from .source import resolved
 from .records import DATASETS, PER_DOCUMENT, SCHEMAS
+from .source import resolved
 from .textnorm import printable
 
 
@@ -63,9 +64,7 @@ def write_document(out: Path, tables: dict[str, pa.Table]) -> None:
         for name in order:
             target = out / name / f"{doc_id}.parquet"
             table = tables[name]
-            staged.append((_write_tmp(
-                target, lambda handle, table=table: pq.write_table(table, handle, compression="zstd")
-            ), target))
+            staged.append((_write_tmp(target, functools.partial(pq.write_table, table, compression="zstd")), target))
         for tmp, target in staged:
             os.replace(tmp, target)
     except OSError as exc:
@@ -90,7 +89,7 @@ def ensure_layout(out: Path) -> None:
                 SCHEMAS[name], check_metadata=False
             ):
                 empty = SCHEMAS[name].empty_table()
-                atomic_write_bytes(schema_file, lambda h, t=empty: pq.write_table(t, h))
+                atomic_write_bytes(schema_file, functools.partial(pq.write_table, empty))
     except OSError as exc:
         raise OutputError(f"cannot write to {out}: {exc}") from exc
 
@@ -131,7 +130,7 @@ def quarantine(out: Path, source: Path, doc_id: str, error: InputFileError, copy
         "detail": printable(error.detail),
         "copied": copy,
         "pipeline_version": __version__,
-        "quarantined_at": dt.datetime.now(dt.timezone.utc).isoformat(),
+        "quarantined_at": dt.datetime.now(dt.UTC).isoformat(),
     }
     if error.traceback:
         record["traceback"] = printable(error.traceback)
@@ -165,7 +164,7 @@ def record_source(out: Path, source: Path, file_name: str, doc_id: str, outcome:
     """
     shown = printable(str(source))
     target = out / "sources" / f"{hashlib.sha256(shown.encode()).hexdigest()}.parquet"
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     before = pq.read_table(target).to_pylist()[0] if target.exists() else None
     row = {"source_path": shown, "file_name": printable(file_name), "doc_id": doc_id,
            "outcome": outcome, "first_seen": before["first_seen"] if before else now, "last_seen": now}

@@ -21,7 +21,8 @@ from importlib.resources import files
 from .dates import find_dates
 from .document import DateMention, Table, Target
 from .municipalities import find_municipalities
-from .textnorm import fold, match_key
+from .textnorm import fold_lower as _key
+from .textnorm import match_key
 
 YEAR = re.compile(r"(?<!\d)(20\d\d|2100)(?!\d)")
 NUMBER = r"(?P<sign>[-–−+])?\s?(?P<num>\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)"
@@ -51,11 +52,6 @@ class _Vocabulary:
     not_after: tuple[re.Pattern, ...]  # a number followed by these is no value ("25 (divdesmit piecu)")
     not_before: tuple[re.Pattern, ...]
     value_words: re.Pattern  # a year-column cell that is a value without a number: "1x", "x", "n/d"
-
-
-def _key(text: str) -> str:
-    """Folded and lower-cased, same length as ``text``, symbols (€, %, ≥) kept as they are."""
-    return "".join(c.lower() if len(c.lower()) == 1 else c for c in fold(text))
 
 
 def _words(phrase: str) -> str:
@@ -262,16 +258,15 @@ def _ordinal(text: str, at: int) -> bool:
     """A number followed by "." and a lower-case word or a digit is an ordinal or a date
     ("2027. gadā", "3. pantā", "31.03."), not a value; "60%." before a capital ends a sentence."""
     m = re.match(r"\.\s*(\S)", text[at:])
-    return bool(m) and (m.group(1).islower() or m.group(1).isdigit())
+    return m is not None and (m.group(1).islower() or m.group(1).isdigit())
 
 
 def _indicator(original: str, sentence: str, clause_start: int, m: re.Match, stop: int,
-               names: list[tuple[int, int]] = ()) -> str:
+               names: Sequence[tuple[int, int]] = ()) -> str:
     """The subject of a prose target: the phrase's object ("samazināt <smēķētāju īpatsvaru>
     līdz"), else the clause before the phrase without connectives, years, verbs, dates and
     places (of its pieces between those, the one naming a measure, else the longest), else the
     words after the value ("sasniegt 80% <aptveri>"), else the whole sentence."""
-    v = _vocabulary()
     if "object" in m.groupdict() and m.group("object"):
         a, b = m.span("object")
     else:
@@ -285,7 +280,7 @@ def _indicator(original: str, sentence: str, clause_start: int, m: re.Match, sto
     return phrase
 
 
-def _subject(sentence: str, a: int, b: int, names: list[tuple[int, int]]) -> tuple[int, int]:
+def _subject(sentence: str, a: int, b: int, names: Sequence[tuple[int, int]]) -> tuple[int, int]:
     """The span of the clause ``sentence[a:b]`` that names what is measured."""
     v = _vocabulary()
     cuts = sorted({a, b} | {x for s, e in names for x in (s, e) if a < x < b})

@@ -9,12 +9,15 @@ import re
 import unicodedata
 
 from ftfy.fixes import fix_latin_ligatures
+from unidecode import unidecode
 
 SOFT_HYPHEN = "\u00ad"
 # Hyphens that may split a word at a line end; dashes (– —) never do.
 HYPHENS = "-\u2010"
 
 _TOKEN_RE = re.compile(r"\S+")
+_DIGITS = re.compile(r"\d+")
+_NON_WORD = re.compile(r"[^\w#]+")
 LATVIAN_FOLD = str.maketrans("āčēģīķļņšūžōŗĀČĒĢĪĶĻŅŠŪŽŌŖ", "acegiklnsuzorACEGIKLNSUZOR")
 MARKED_LOWER = "āčēģīķļņšūž"  # the letters of today's Latvian alphabet that carry a mark
 LATVIAN_MARKED = frozenset(MARKED_LOWER + MARKED_LOWER.upper())
@@ -34,12 +37,38 @@ def fold(text: str) -> str:
     return text.translate(LATVIAN_FOLD)
 
 
+def _lower_same_length(text: str) -> str:
+    """Lower-cased where that keeps one character (``İ`` lower-cases to two: it stays)."""
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
+def fold_lower(text: str) -> str:
+    """Folded and lower-cased, same length as ``text``, symbols (€, %, ≥) kept as they are."""
+    return _lower_same_length(fold(text))
+
+
 def match_key(text: str) -> str:
     """Lower-cased, folded, OCR look-alikes mapped, same length as ``text``: what rule-based
     matchers (dates, targets) read, so ``jūlijā``, ``julija`` and ``jülija`` all match alike
     and spans map back to the original one to one."""
-    key = fold(text).translate(LOOKALIKES)
-    return "".join(k.lower() if len(k.lower()) == 1 else k for k in key)
+    return _lower_same_length(fold(text).translate(LOOKALIKES))
+
+
+def ascii_fold(word: str) -> str:
+    """Lower-cased, every letter that has a one-letter ASCII form reduced to it (unidecode): the
+    gazetteer's key, where ``Rézekné`` and ``Rēzeknē`` meet on ``rezekne`` (same length)."""
+    out = []
+    for ch in word.lower():
+        ascii_ch = unidecode(ch)
+        out.append(ascii_ch if len(ascii_ch) == 1 else ch)
+    return "".join(out)
+
+
+def loose_key(text: str) -> str:
+    """Digits, case, diacritics and punctuation ignored (``Lpp. 3`` ~ ``lpp 4``): how a running
+    header or footer is recognised on every page."""
+    bare = strip_marks(unicodedata.normalize("NFKD", text))
+    return _NON_WORD.sub(" ", _DIGITS.sub("#", bare.casefold())).strip()
 
 
 def normalize_text(text: str) -> str:

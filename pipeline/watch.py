@@ -19,8 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .components import Config
 from .ingest import Outcome, ingest_file
+from .options import Config
 from .source import ends_with_eof, pdf_files
 
 log = logging.getLogger(__name__)

@@ -38,9 +38,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
+from typing import TypeVar, cast
 
 from .lexicon import cache_dir, get_lexicon
 from .textnorm import LATVIAN_MARKED, fold
+
+_T = TypeVar("_T")
 
 FORMAT = 1
 CORPUS = "data/lvtb-train.sentences.txt.xz"
@@ -212,7 +215,7 @@ class WordModel:
                 self._cache.clear()
         self._local.version = version
 
-    def _lookup(self, table: str, keys: Iterable[str], default: object) -> dict[str, object]:
+    def _lookup(self, table: str, keys: Iterable[str], default: _T) -> dict[str, _T]:
         keys = set(keys)
         missing = [k for k in keys if (table, k) not in self._cache]
         columns = "c" if table == "tri" else "cont" if table in ("bi", "uni") else "total, types"
@@ -225,7 +228,7 @@ class WordModel:
         with self._lock:
             for k in missing:
                 self._cache[(table, k)] = found.get(k, default)
-        return {k: self._cache[(table, k)] for k in keys}
+        return {k: cast(_T, self._cache[(table, k)]) for k in keys}
 
     def stats(self, triples: Iterable[tuple[str, str, str]]) -> Stats:
         triples = set(triples)
@@ -258,7 +261,7 @@ class WordModel:
             with self._lock:
                 for k in missing:
                     self._cache[("vocab", k)] = found[k]
-        return {k: self._cache[("vocab", k)] for k in keys}
+        return {k: cast(list[tuple[str, float]], self._cache[("vocab", k)]) for k in keys}
 
     def unigram(self, word: str, stats: Stats, freq: float) -> float:
         """KN continuation probability mixed with the word's wordfreq frequency."""

@@ -5,8 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.components import COMPONENTS, DEFAULT_PIPELINE, Config, Context, run
+from pipeline.components import COMPONENTS, DEFAULT_PIPELINE, Context, run
 from pipeline.document import Document
+from pipeline.options import Config
 
 
 def _doc(path: Path) -> Document:

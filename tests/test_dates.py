@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.components import Config, Context, find_entities
+from bench.scoring import precision_recall
+from pipeline.components import Context, find_entities
 from pipeline.dates import document_year, find_dates, merge_table_dates
 from pipeline.document import Cell, Document, Page, Table
-from bench.scoring import precision_recall
+from pipeline.options import Config
 
 CASES_DIR = Path(__file__).parent / "cases"
 
@@ -38,12 +39,16 @@ def test_known_failure(case: dict) -> None:
 
 
 def test_precision_recall_over_all_cases() -> None:
-    gold = [(i, tuple(k)) for i, case in enumerate(CASES) for k in case["dates"]]
-    got = [(i, tuple(k)) for i, case in enumerate(CASES)
+    """Over the passing cases and the known failures together, so the frontier cannot grow
+    unseen: moving a case that now fails into the known-failures file fails this test (measured
+    68 of 70 dates right both ways; one more miss is 67/70 = 0.957)."""
+    cases = CASES + KNOWN_FAILURES
+    gold = [(i, tuple(k)) for i, case in enumerate(cases) for k in case["dates"]]
+    got = [(i, tuple(k)) for i, case in enumerate(cases)
            for k in _keys(find_dates(case["text"], case.get("year_hint", 2023)))]
     precision, recall = precision_recall(gold, got)
-    print(f"dates over {len(CASES)} cases: P={precision:.3f} R={recall:.3f}")
-    assert precision >= 0.97 and recall >= 0.9
+    print(f"dates over {len(cases)} cases: P={precision:.3f} R={recall:.3f}")
+    assert precision >= 0.97 and recall >= 0.97
 
 
 def test_without_year_hint_no_year_is_invented() -> None:

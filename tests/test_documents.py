@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from conftest import gold
-from pipeline.ingest import discover, ingest_file
+
 from bench.scoring import cell_accuracy, precision_recall, word_accuracy
+from pipeline.ingest import discover, ingest_file
 
 pytestmark = pytest.mark.ocr  # the fixtures include scans
 

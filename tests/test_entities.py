@@ -8,8 +8,9 @@ import subprocess
 import sys
 
 from pipeline import entities
-from pipeline.components import Config, Context, find_entities
+from pipeline.components import Context, find_entities
 from pipeline.document import DateMention, Document, MunicipalityMention, Page
+from pipeline.options import Config
 from pipeline.records import to_rows
 
 TEXT = ("Līdz 2025. gada 30. jūnijam Jelgavas novadā un Rīgā vakcinācijas aptvere "

@@ -3,11 +3,10 @@ for a reader to check (`pytest -s -m slow tests/test_entities_real.py`), and the
 classes of issue 12 checked where these documents show them."""
 from __future__ import annotations
 
-
 import pandas as pd
 import pytest
-
 from conftest import SHARED
+
 from pipeline.ingest import discover, ingest_file
 
 REAL = SHARED / "real"
@@ -18,8 +17,11 @@ pytestmark = pytest.mark.slow
 def real(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pd.DataFrame]:
     if not REAL.is_dir():
         pytest.skip("../shared/real is not next to this checkout")
+    files = discover([REAL])
+    if not files:
+        pytest.skip("../shared/real holds no PDFs")
     out = tmp_path_factory.mktemp("real")
-    for path in discover([REAL]):
+    for path in files:
         ingest_file(path, out)
     tables = {name: pd.read_parquet(out / name) for name in ("documents", "dates", "targets", "municipalities")}
     names = tables["documents"][["doc_id", "file_name"]]

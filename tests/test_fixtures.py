@@ -13,7 +13,6 @@ import pdfplumber
 import pikepdf
 import pycountry
 import pytest
-
 from conftest import FIXTURES, gold
 
 GOLD_STEMS = sorted(p.stem for p in (FIXTURES / "gold").glob("*.json"))

@@ -7,10 +7,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import gold
 from PIL import Image, ImageDraw, ImageFont
 
 from bench.scoring import word_accuracy
-from conftest import gold
 from pipeline.ingest import ingest_file
 from pipeline.ocr import _relation
 from pipeline.source import Limits, Renderer

@@ -5,10 +5,11 @@ import math
 from pathlib import Path
 
 import pytest
+from conftest import SHARED
 
+from bench.scoring import word_accuracy
 from pipeline.repair import repair_text
 from pipeline.textnorm import fold
-from bench.scoring import word_accuracy
 
 CLEAN = "Pašvaldību sadarbības projekts nodrošina mācību pārtraukšanas prevencijas sistēmas izstrādi."
 
@@ -104,7 +105,7 @@ def test_line_structure_kept(seeds_dir: Path) -> None:
 
 
 def test_corpus_slice_threshold() -> None:
-    corpus = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "lvtb-dev.sentences.txt"
+    corpus = SHARED / "corpora" / "lvtb-dev.sentences.txt"
     if not corpus.exists():
         pytest.skip("../shared/corpora is not next to this checkout")
     gold = "\n".join(corpus.read_text(encoding="utf-8").splitlines()[:150])

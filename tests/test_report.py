@@ -363,9 +363,9 @@ def test_report_renders_in_a_browser(out: Path, tmp_path: Path) -> None:
 @pytest.mark.prefect
 @pytest.mark.usefixtures("prefect_server")
 def test_flow_publishes_a_link_to_the_report(fixture_pdf: Path, tmp_path: Path) -> None:
-    from flows.ingest import ingest_folder
-
     from test_flow import api_post
+
+    from flows.ingest import ingest_folder
 
     inbox = tmp_path / "inbox"
     inbox.mkdir()

@@ -12,15 +12,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import gold
+from pagebuild import ocr_pages, text_pages
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-from conftest import gold
-from pagebuild import ocr_pages, text_pages
+from bench.scoring import cell_accuracy
 from pipeline.document import Cell, Line, Page, Table, Word
 from pipeline.tables import find_tables, stitch
-from bench.scoring import cell_accuracy
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 A4 = (595.0, 842.0)
@@ -315,7 +315,8 @@ HEAD = ["Nr.", "Rādītājs", "2025"]
 
 
 def test_stitch_drops_repeated_header_and_rejoins_split_row() -> None:
-    first = _table(1, [HEAD, ["1.", "Apmierinātība", "≥ 5%"], ["2.", "Nodarbināto īpatsvars, kuri pārskata gadā apmek-", "≥ 65%"]], 1, 100, 780)
+    first = _table(1, [HEAD, ["1.", "Apmierinātība", "≥ 5%"],
+                       ["2.", "Nodarbināto īpatsvars, kuri pārskata gadā apmek-", "≥ 65%"]], 1, 100, 780)
     second = _table(2, [HEAD, ["", "lējuši mācību kursu", ""], ["3.", "Mainība", "≤ 10%"]], 1, 60, 200)
     third = _table(3, [["4.", "Incidenti", "0"]], 0, 60, 90)
     [table] = stitch([first, second, third])
@@ -547,10 +548,10 @@ def _blank_form(c: Canvas) -> None:
         _at(c, xs[2] + 4, tops[2 * r] + 4, right)
 
 
-@pytest.mark.parametrize("draw", [_chart, _bar_chart, _blank_form, _signatures, _letter_head, _ruled_prose, _numbered_paragraphs,
-                                  _attendance, _signed],
-                         ids=["chart_axis_labels", "bar_chart_labels", "blank_form", "signatures", "letter_head", "ruled_prose_box",
-                              "numbered_paragraphs", "attendance", "signed_with_paraksts"])
+@pytest.mark.parametrize("draw", [_chart, _bar_chart, _blank_form, _signatures, _letter_head, _ruled_prose,
+                                  _numbered_paragraphs, _attendance, _signed],
+                         ids=["chart_axis_labels", "bar_chart_labels", "blank_form", "signatures", "letter_head",
+                              "ruled_prose_box", "numbered_paragraphs", "attendance", "signed_with_paraksts"])
 def test_more_text_that_is_not_a_table(tmp_path: Path, draw: Callable[[Canvas], None]) -> None:
     """Pattern 4: what aligns without being a table."""
     [page] = _pages(tmp_path, draw)
@@ -597,7 +598,8 @@ def test_stitch_keeps_apart_tables_with_a_caption_between() -> None:
                 _table(2, [HEAD, ["1.", "Mainība", "≤ 10%"]], 1, 320, 400)]
 
     def pages(top: float) -> list[Page]:
-        caption = [Word(w, 50.0 + 40 * i, top, 85.0 + 40 * i, top + 9) for i, w in enumerate("2. tabula. Jelgava".split())]
+        caption = [Word(w, 50.0 + 40 * i, top, 85.0 + 40 * i, top + 9)
+                   for i, w in enumerate(["2.", "tabula.", "Jelgava"])]
         return [Page(1, A4[0], A4[1]), Page(2, A4[0], A4[1], words=caption)]
     assert len(stitch(parts())) == 1  # without the pages: columns and header agree
     assert len(stitch(parts(), pages(300.0))) == 2

@@ -9,13 +9,13 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import gold
 from pagebuild import text_pages
+
+from bench.scoring import precision_recall
 from pipeline.document import Cell, Table
 from pipeline.tables import find_tables, stitch
 from pipeline.targets import parse_value, targets_from_table, targets_from_text
-from bench.scoring import precision_recall
 
 
 @pytest.mark.parametrize("cell, expected", [

@@ -1,8 +1,8 @@
 """The tesseract adapter: version probe, missing programs and models, timeout, word boxes."""
 from __future__ import annotations
 
-import pytest
 import pytesseract
+import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from pipeline._exec import tesseract

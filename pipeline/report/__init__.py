@@ -84,7 +84,7 @@ def write_report(out: Path, dpi: int = DEFAULT_DPI, force: bool = False) -> Path
             if old.stem not in current:
                 old.unlink()
         index = folder / "index.html"
-        generated = dt.datetime.now(dt.timezone.utc)
+        generated = dt.datetime.now(dt.UTC)
         _write(index, page_html("lvingest report", index_body(docs, str(out), generated), "report.css"))
     except OSError as exc:
         raise OutputError(f"cannot write the report to {folder}: {exc}") from exc

@@ -15,8 +15,7 @@ from .datasets import LOW_QUALITY, Summary, rows
 from .finder import MAX_PAGES, FinderLayer
 from .images import PageImage, PageImages
 from .locate import Hint, PageWords, Rect, line_rects
-from .markup import (LOW_CONFIDENCE, TABLE_COLOURS, Frame, box, cells_table, definition_list, e,
-                     layer_switches)
+from .markup import LOW_CONFIDENCE, TABLE_COLOURS, Frame, box, cells_table, definition_list, e, layer_switches
 
 A4 = (595.28, 841.89)  # page size (points) assumed for a page with no picture and no words
 DEBUG_SUFFIXES = (".png", ".svg", ".jpg")

@@ -1,14 +1,14 @@
 """Where a text found on a page stands on it: entity, cell and repair texts matched to word boxes.
 
 The datasets keep boxes for words (``words``) and, since schema 1.3, table cells; dates, targets,
-municipalities, repairs and the cells of older outputs carry only their text and page. Their text is repaired (``gadā`` where the page read
-``gada``, ``š`` where OCR read ``$``) and may wrap onto the next line or sit in a table cell whose
-lines are interleaved with its neighbours' in reading order. So both sides are compared as
-``textnorm.match_key`` tokens (folded, OCR look-alikes mapped, punctuation dropped), and a text's
-tokens are chained word to word: each next token is the nearest unused word with that token,
-preferring the word that follows in reading order. Repeated texts take their occurrences in
-reading order (the second "≥ 3%" of a page gets the second such cell), which is the order every
-stage emits its records in.
+municipalities, repairs and the cells of older outputs carry only their text and page. Their text is
+repaired (``gadā`` where the page read ``gada``, ``š`` where OCR read ``$``) and may wrap onto the
+next line or sit in a table cell whose lines are interleaved with its neighbours' in reading order.
+So both sides are compared as ``textnorm.match_key`` tokens (folded, OCR look-alikes mapped,
+punctuation dropped), and a text's tokens are chained word to word: each next token is the nearest
+unused word with that token, preferring the word that follows in reading order. Repeated texts take
+their occurrences in reading order (the second "≥ 3%" of a page gets the second such cell), which is
+the order every stage emits its records in.
 """
 from __future__ import annotations
 
@@ -106,7 +106,7 @@ class PageWords:
         if not toks:
             return []
         starts: list[int] = []
-        for first, tok in enumerate(toks):  # a first token OCR garbled: start from the next
+        for first, tok in enumerate(toks):  # noqa: B007 (first is read after the loop) a first token OCR garbled: start from the next
             starts = [u for u in self.by_token.get(tok, ()) if self._free(u, used, hint)][:MAX_STARTS]
             if starts:
                 break

@@ -25,7 +25,8 @@ HIDDEN = {"dbg"}  # layers off until ticked
 CSS = """
 body{font:14px/1.4 system-ui,sans-serif;margin:0 1.2em;color:#222}
 h1{font-size:1.4em}h2{font-size:1.15em;margin:1.2em 0 .4em}
-table.docs{border-collapse:collapse}table.docs td,table.docs th{border-bottom:1px solid #ddd;padding:.2em .5em;vertical-align:top}
+table.docs{border-collapse:collapse}
+table.docs td,table.docs th{border-bottom:1px solid #ddd;padding:.2em .5em;vertical-align:top}
 table.docs th{cursor:pointer;background:#f3f3f3;position:sticky;top:0}
 td.n{text-align:right}tr.a0 td:first-child{border-left:5px solid #c00}tr.a1 td:first-child{border-left:5px solid #e80}
 tr.a2 td:first-child{border-left:5px solid #db0}tr.a3 td:first-child{border-left:5px solid #8ad}
@@ -36,7 +37,8 @@ nav.pages a.lowq{background:#db0;color:#000}
 section.page{border-top:2px solid #888;margin-top:1em}
 .pg{display:flex;gap:1.2em;align-items:flex-start}
 .sheet{position:relative;flex:0 0 58%;margin:0;border:1px solid #999;background:#fafafa}
-.sheet img{display:block;width:100%;height:auto}.sheet.blank{background:repeating-linear-gradient(45deg,#f6f6f6,#f6f6f6 10px,#eee 10px,#eee 20px)}
+.sheet img{display:block;width:100%;height:auto}
+.sheet.blank{background:repeating-linear-gradient(45deg,#f6f6f6,#f6f6f6 10px,#eee 10px,#eee 20px)}
 .side{flex:1;min-width:0;overflow-x:auto}.side pre{white-space:pre-wrap;background:#f7f7f7;padding:.5em;font-size:12px}
 .o{position:absolute;box-sizing:border-box}
 .o.cell{border:1px solid;background:rgba(0,0,0,.04)}
@@ -58,7 +60,8 @@ table.cells caption{text-align:left;font-weight:bold}
 #L-dbg:not(:checked)~main .o.dbg{display:none}
 svg.dbg{left:0;top:0;width:100%;height:100%;pointer-events:none;z-index:3;overflow:visible}
 svg.dbg .rule{fill:none;stroke:#d00;stroke-width:1.2;vector-effect:non-scaling-stroke}
-svg.dbg .gap{fill:rgba(0,90,255,.25)}svg.dbg .found{fill:none;stroke:#0a0;stroke-width:2;vector-effect:non-scaling-stroke}
+svg.dbg .gap{fill:rgba(0,90,255,.25)}
+svg.dbg .found{fill:none;stroke:#0a0;stroke-width:2;vector-effect:non-scaling-stroke}
 """
 
 SORT_SCRIPT = """<script>
@@ -161,9 +164,9 @@ def cells_table(table: dict, index: int, cells: list[dict], page_no: int) -> str
     for r in sorted(grid):
         tds = []
         for col in range(table["n_cols"]):
-            c = grid[r].get(col)
-            tag = "th" if c and c["is_header"] else "td"
-            tds.append(f"<{tag}>{e(c['text'] if c else '')}</{tag}>")
+            cell = grid[r].get(col)
+            tag = "th" if cell and cell["is_header"] else "td"
+            tds.append(f"<{tag}>{e(cell['text'] if cell else '')}</{tag}>")
         body.append(f'<tr data-row="{r}">{"".join(tds)}</tr>')
     first, last = table["page_first"], table["page_last"]
     span = f"pages {first}–{last}, stitched" if last > first else f"page {first}"

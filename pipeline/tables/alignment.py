@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left
+from collections.abc import Sequence
 
 from ..document import Page, Table
 from ..geometry import Interval, inner, intersect
@@ -121,7 +122,7 @@ def trim(block: list[TLine], gaps: list[Interval], height: float, s: TableSettin
     lo, hi = 0, len(block)
     while hi - lo > s.min_rows and (len(block[lo].chunks) == 1 or beside_table(line_text(block[lo].boxes), above=True)):
         lo += 1
-    while hi - lo > s.min_rows and (below(block[hi - 1]) or beside_table(line_text(block[hi - 1].boxes), above=False) or (
+    while hi - lo > s.min_rows and (below(block[hi - 1]) or beside_table(line_text(block[hi - 1].boxes), above=False) or (  # noqa: E501
             len(block[hi - 1].chunks) == 1 and (not gaps or block[hi - 1].x0 < gaps[0][0])
             and block[hi - 1].middle - block[hi - 2].middle > s.row_pitch * height)):
         hi -= 1
@@ -186,7 +187,7 @@ def rule_heights(page: Page, x0: float, x1: float) -> list[float]:
 
 
 def table_rows(block: list[TLine], cuts: list[float], height: float, s: TableSettings,
-               rules: list[float] = ()) -> list[dict[int, Anchor]]:
+               rules: Sequence[float] = ()) -> list[dict[int, Anchor]]:
     """Lines into rows of anchors (column -> cell); a wrapped line continues the row above.
 
     A line continues the current row when it is set tight under the previous line (a wrapped

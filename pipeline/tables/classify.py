@@ -29,9 +29,10 @@ LIST_MARKER = re.compile(r"^(?:[•◦▪▫■□●○◆◇►▸‣⁃∙·*
 
 def is_table(anchors: list[Anchor], block: list[TLine], bounds: list[float], s: TableSettings) -> bool:
     """False for aligned text that is not a table: rows that mostly hold one cell or a grid
-    mostly empty (chart axis labels and values, a list with a stray second column), a bullet or numbered list (a first column of
-    markers, its items' lines flowing back under them), a signature block (roles beside initials
-    and surnames, "/paraksts/"), "Label: value" pairs (a letter or register header), or columns of running text (most lines of every column fill it)."""
+    mostly empty (chart axis labels and values, a list with a stray second column), a bullet or
+    numbered list (a first column of markers, its items' lines flowing back under them), a
+    signature block (roles beside initials and surnames, "/paraksts/"), "Label: value" pairs (a
+    letter or register header), or columns of running text (most lines of every column fill it)."""
     n_cols = len(bounds) - 1
     filled: dict[int, int] = {}
     for a in anchors:

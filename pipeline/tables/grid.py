@@ -36,11 +36,11 @@ def grid_table(page: Page, anchors: list[Anchor], n_rows: int, n_cols: int, meth
     by_slot = {(a.row, a.col): a for a in anchors}
     cells = [Cell(r, c, "", r < n_header, page.page_no) for r in range(n_rows) for c in range(n_cols)]
     for cell in cells:
-        a = by_slot.get((cell.row, cell.col))
-        if a is not None:
-            cell.text = a.text
-            if a.boxes:
-                cell.x0, cell.top, cell.x1, cell.bottom = words_box(a.boxes)
+        anchor = by_slot.get((cell.row, cell.col))
+        if anchor is not None:
+            cell.text = anchor.text
+            if anchor.boxes:
+                cell.x0, cell.top, cell.x1, cell.bottom = words_box(anchor.boxes)
     return Table(table_id="", page_first=page.page_no, page_last=page.page_no, n_rows=n_rows,
                  n_cols=n_cols, method=method, cells=cells, bbox=bbox, columns=list(columns))
 

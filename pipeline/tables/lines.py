@@ -7,7 +7,6 @@ several lines are interval intersections.
 """
 from __future__ import annotations
 
-import math
 import re
 import statistics
 from bisect import bisect_left
@@ -18,7 +17,6 @@ from ..document import Page, Word
 from ..geometry import Box, Interval, free_spans, visual_lines
 from ..textnorm import clean_text
 from .settings import TableSettings
-
 
 CLOSING = re.compile(r"[.,;:)\]]+")
 

@@ -15,8 +15,8 @@ from pdfplumber.utils import filter_edges
 
 from ..document import Page, Table
 from ..geometry import Box
-from .grid import Anchor, grid_table
 from .alignment import block_table
+from .grid import Anchor, grid_table
 from .lines import inside, line_text, table_lines
 from .settings import TableSettings
 
@@ -56,9 +56,9 @@ def ruled_tables(page: Page, boxes: list[Box], height: float, s: TableSettings) 
         for b in boxes:
             if inside(b.word, bbox):
                 cx, cy = (b.word.x0 + b.word.x1) / 2, (b.word.top + b.word.bottom) / 2
-                anchor = slots.get((bisect_right(ys, cy) - 1, bisect_right(xs, cx) - 1))
-                if anchor is not None:
-                    anchor.boxes.append(b)
+                slot = slots.get((bisect_right(ys, cy) - 1, bisect_right(xs, cx) - 1))
+                if slot is not None:
+                    slot.boxes.append(b)
         filled = sum(1 for a in anchors if a.boxes)
         if filled < max(2, s.min_density * len(slots)):
             continue  # a chart's grid lines or bars, a ruled box around a few words
@@ -84,8 +84,9 @@ NUMBER = re.compile(r"^[\d\s.,%()+\-–−]*\d[\d\s.,%()+\-–−]*$")
 
 def underruled(anchors: list[Anchor], height: float, s: TableSettings) -> bool:
     """Whether the rules miss columns or rows: in a quarter of the filled cells (or in two
-    cells spanning several columns) a line of words is split by a column gap, or a grid row has two cells of three or more lines, one
-    a stack of numbers (a body with no rules between its rows; wrapped text is not this)."""
+    cells spanning several columns) a line of words is split by a column gap, or a grid row has
+    two cells of three or more lines, one a stack of numbers (a body with no rules between its
+    rows; wrapped text is not this)."""
     filled = [a for a in anchors if a.boxes]
     split = spanning = 0
     tall: dict[int, int] = {}

@@ -71,7 +71,7 @@ def _nothing_between(tail: Table, nxt: Table, pages: dict[int, Page], s: TableSe
     and bottom bands - running lines, footnotes - does not count)."""
     if tail.bbox is None or nxt.bbox is None:
         return True
-    for page, bbox, below in ((pages.get(tail.page_last), tail.bbox, True), (pages.get(nxt.page_first), nxt.bbox, False)):
+    for page, bbox, below in ((pages.get(tail.page_last), tail.bbox, True), (pages.get(nxt.page_first), nxt.bbox, False)):  # noqa: E501
         if page is None or page.height <= 0:
             continue
         running = {id(w) for i in page.running if i < len(page.lines) for w in page.lines[i].words}
