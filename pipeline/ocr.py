@@ -24,6 +24,12 @@ STANDING_SHARE = 0.5  # of words of 3+ letters whose box is taller than wide: te
 # a page with fewer dark pixels than this share is blank (a line of small type is about 0.03%,
 # scanner dust and a stapled corner less than 0.005%), and is not given to tesseract
 BLANK_INK_SHARE = 0.0001
+# a drawn rule is a dark run at least this long (inches); a dash or a letter's bar at body sizes
+# is a fifth of that. A tilted rule is a staircase of runs, each thickness/slope long (a 0.6 pt
+# rule at 1° gives half an inch), so a quarter inch still finds the rules of a skewed scan.
+RULE_INCHES = 0.25
+INK_LEVEL = 160  # grey below this is ink
+GRID_PSM = 6  # tesseract's "sparse text": every word, no reading order
 
 
 def ocr_page(page: Page, image: Image.Image, lang: str, timeout: float) -> None:
@@ -80,8 +86,16 @@ def is_blank(image: Image.Image) -> bool:
 
 
 def _read(image: Image.Image, lang: str, timeout: float) -> list[tesseract.OcrWord]:
-    """tesseract's words, rule glyphs dropped and ≥/≤ read again from the glyph."""
-    found = tesseract.image_to_words(image, lang=lang, timeout=timeout)
+    """tesseract's words, rule glyphs dropped and ≥/≤ read again from the glyph.
+
+    A table's drawn rules are painted out first: next to a rule tesseract's layout analysis
+    takes a narrow cell for part of a graphic and drops it (a scanned KPI table lost half its
+    values), and the letters touching a rule are read as "|" or "l". Even then its page layout
+    (``--psm 3``) drops whole columns of short values, so a page with rules both ways (a
+    grid) is read as sparse text; the table stage puts the words back in order.
+    """
+    image, ruled = without_rules(image)
+    found = tesseract.image_to_words(image, lang=lang, timeout=timeout, psm=GRID_PSM if ruled else 3)
     ink = np.asarray(image.convert("L")) < 128
     for w in found:
         w.text = RULE_GLYPHS.sub("", w.text)
@@ -89,6 +103,46 @@ def _read(image: Image.Image, lang: str, timeout: float) -> list[tesseract.OcrWo
             relation = _relation(ink, w.left, w.top, w.width / len(w.text), w.height)
             w.text = (relation or w.text[0]) + w.text[1:]
     return [w for w in found if w.text]
+
+
+def without_rules(image: Image.Image) -> tuple[Image.Image, bool]:
+    """A greyscale copy with every long straight dark run (a drawn rule, horizontal or
+    vertical) and a pixel around it painted white (text strokes are far shorter), and whether
+    there were rules both ways."""
+    grey = np.asarray(image.convert("L"))
+    ink = grey < INK_LEVEL
+    length = max(int(RULE_INCHES * image.info["dpi"][0]), 2)
+    down, across = _runs(ink, length, 0), _runs(ink, length, 1)
+    rules = down | across
+    if not rules.any():
+        return image, False
+    grown = rules.copy()  # the rule's anti-aliased edge
+    grown[1:] |= rules[:-1]
+    grown[:-1] |= rules[1:]
+    grown[:, 1:] |= rules[:, :-1]
+    grown[:, :-1] |= rules[:, 1:]
+    out = Image.fromarray(np.where(grown, 255, grey).astype(np.uint8), "L")
+    out.info["dpi"] = image.info["dpi"]
+    return out, bool(down.any() and across.any())
+
+
+def _runs(ink: np.ndarray, length: int, axis: int) -> np.ndarray:
+    """Pixels on a run of at least ``length`` ink pixels along ``axis`` (a morphological
+    opening with a line, in cumulative sums: a window is all ink when its sum is ``length``)."""
+    a = np.moveaxis(ink, axis, 0)
+    n = a.shape[0]
+    if n < length:
+        return np.zeros_like(ink)
+    total = np.zeros((n + 1, *a.shape[1:]), np.int32)
+    np.cumsum(a, axis=0, dtype=np.int32, out=total[1:])
+    full = (total[length:] - total[:-length]) == length  # window starting at i is all ink
+    # pixel j is covered by a window starting in [j - length + 1, j]: a difference of the
+    # windows' running count, padded so that both ends are plain slices
+    count = np.cumsum(full, axis=0, dtype=np.int32)
+    pad = np.zeros((length, *a.shape[1:]), np.int32)
+    count = np.concatenate([pad, count, np.broadcast_to(count[-1], (length - 1, *a.shape[1:]))])
+    covered = (count[length:] - count[:n]) > 0
+    return np.moveaxis(covered, 0, axis)
 
 
 def _looks_turned(found: list[tesseract.OcrWord]) -> bool:
