@@ -28,6 +28,7 @@ BLANK_INK_SHARE = 0.0001
 # is a fifth of that. A tilted rule is a staircase of runs, each thickness/slope long (a 0.6 pt
 # rule at 1° gives half an inch), so a quarter inch still finds the rules of a skewed scan.
 RULE_INCHES = 0.25
+SPECK_PIXELS = 2  # a box column with fewer dark pixels is scanner noise
 INK_LEVEL = 160  # grey below this is ink
 GRID_PSM = 6  # tesseract's "sparse text": every word, no reading order
 
@@ -98,11 +99,22 @@ def _read(image: Image.Image, lang: str, timeout: float) -> list[tesseract.OcrWo
     found = tesseract.image_to_words(image, lang=lang, timeout=timeout, psm=GRID_PSM if ruled else 3)
     ink = np.asarray(image.convert("L")) < 128
     for w in found:
+        _trim(w, ink)
         w.text = RULE_GLYPHS.sub("", w.text)
         if RELATION_GUESSES.match(w.text):
             relation = _relation(ink, w.left, w.top, w.width / len(w.text), w.height)
             w.text = (relation or w.text[0]) + w.text[1:]
     return [w for w in found if w.text]
+
+
+def _trim(word: tesseract.OcrWord, ink: np.ndarray) -> None:
+    """Narrow the word's box to the columns that hold its ink. tesseract's box may take in a
+    speck or a rule's remains beside the glyph (a "≥" boxed 16 pt wide), which closes the
+    column gap next to it; a lone dark pixel is noise, not a glyph's column."""
+    box = ink[word.top : word.top + word.height, word.left : word.left + word.width]
+    inked = np.flatnonzero(box.sum(axis=0) >= SPECK_PIXELS)
+    if inked.size:
+        word.left, word.width = word.left + int(inked[0]), int(inked[-1] - inked[0] + 1)
 
 
 def without_rules(image: Image.Image) -> tuple[Image.Image, bool]:

@@ -2,8 +2,8 @@
 
 Measured on the fixtures (tables from the text layer, prose from the gold page text):
 plan_text 14/14 targets, precision 1.00 / recall 1.00; kpi_multipage 200/200, 1.00 / 1.00.
-The same KPI table scanned (OCR): precision 0.91 / recall 0.79 (0.00 before the drawn rules
-were painted out of the image and the grid read as sparse text).
+The same KPI table scanned (OCR): precision 0.90 / recall 0.90 (0.00 before the drawn rules
+were painted out of the image, the grid read as one block and OCR boxes trimmed to their ink).
 """
 from __future__ import annotations
 
@@ -172,7 +172,7 @@ def test_targets_from_a_scanned_kpi_table(generator, tmp_path: Path) -> None:
     precision, recall = precision_recall([tuple(t[k] for k in SCAN_KEYS) for t in want],
                                          [tuple(getattr(t, k) for k in SCAN_KEYS) for t in found])
     print(f"scanned KPI table: {len(found)} targets, precision {precision:.3f}, recall {recall:.3f}")
-    assert precision >= 0.85 and recall >= 0.7
+    assert precision >= 0.85 and recall >= 0.85
 
 
 # --- precision first (issue 12) ------------------------------------------------------------------
