@@ -30,6 +30,11 @@ BLANK_INK_SHARE = 0.0001
 RULE_INCHES = 0.25
 SPECK_PIXELS = 2  # a box column with fewer dark pixels is scanner noise
 INK_LEVEL = 160  # grey below this is ink
+# rules each way that make a table's grid: a chart has an axis one way; a page of bars, a
+# hatched or scanned picture has far more; a map's borders are not straight for half an inch
+GRID_RULES = (3, 30)
+GRID_RULE_INCHES = 0.5  # of run pixels in one pixel column (row) for a rule to count
+RULE_SPREAD_INCHES = 0.2  # a rule tilted with the scan spreads over this much at most
 GRID_PSM = 6  # tesseract: "one uniform block of text"; finds more short cells than 11 ("sparse text")
 
 
@@ -89,14 +94,18 @@ def is_blank(image: Image.Image) -> bool:
 def _read(image: Image.Image, lang: str, timeout: float) -> list[tesseract.OcrWord]:
     """tesseract's words, rule glyphs dropped and ≥/≤ read again from the glyph.
 
-    A table's drawn rules are painted out first: next to a rule tesseract's layout analysis
-    takes a narrow cell for part of a graphic and drops it (a scanned KPI table lost half its
-    values), and the letters touching a rule are read as "|" or "l". Even then its page layout
-    (``--psm 3``) drops whole columns of short values, so a page with rules both ways (a
-    grid) is read as one block; the table stage orders the words by their boxes.
+    On a page with a table's grid of rules the rules are painted out first: next to a rule
+    tesseract's layout analysis takes a narrow cell for part of a graphic and drops it (a
+    scanned KPI table lost half its values), and the letters touching a rule are read as "|"
+    or "l". Even then its page layout (``--psm 3``) drops whole columns of short values, so the
+    grid is read as one block; the table stage orders the words by their boxes. Other pages
+    are read as they are: with a chart's frame and bars painted out, its hatching is read as
+    words.
     """
-    image, ruled = without_rules(image)
-    found = tesseract.image_to_words(image, lang=lang, timeout=timeout, psm=GRID_PSM if ruled else 3)
+    cleaned, grid = without_rules(image)
+    if grid:
+        image = cleaned
+    found = tesseract.image_to_words(image, lang=lang, timeout=timeout, psm=GRID_PSM if grid else 3)
     ink = np.asarray(image.convert("L")) < 128
     for w in found:
         _trim(w, ink)
@@ -120,7 +129,7 @@ def _trim(word: tesseract.OcrWord, ink: np.ndarray) -> None:
 def without_rules(image: Image.Image) -> tuple[Image.Image, bool]:
     """A greyscale copy with every long straight dark run (a drawn rule, horizontal or
     vertical) and a pixel around it painted white (text strokes are far shorter), and whether
-    there were rules both ways."""
+    there were rules enough both ways to be a table's grid."""
     grey = np.asarray(image.convert("L"))
     ink = grey < INK_LEVEL
     length = max(int(RULE_INCHES * image.info["dpi"][0]), 2)
@@ -135,7 +144,19 @@ def without_rules(image: Image.Image) -> tuple[Image.Image, bool]:
     grown[:, :-1] |= rules[:, 1:]
     out = Image.fromarray(np.where(grown, 255, grey).astype(np.uint8), "L")
     out.info["dpi"] = image.info["dpi"]
-    return out, bool(down.any() and across.any())
+    dpi = image.info["dpi"][0]
+    counts = [_rule_count(runs, int(GRID_RULE_INCHES * dpi), RULE_SPREAD_INCHES * dpi, axis)
+              for runs, axis in ((down, 0), (across, 1))]
+    return out, all(GRID_RULES[0] <= n <= GRID_RULES[1] for n in counts)
+
+
+def _rule_count(rules: np.ndarray, length: int, widest: float, axis: int) -> int:
+    """How many separate rules run along ``axis``: bands of neighbouring pixel columns (rows)
+    each holding a rule's length of run pixels. A band wider than ``widest`` is a filled area
+    (a chart's bar), not a rule."""
+    holds = rules.sum(axis=axis) >= length
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], holds.astype(np.int8), [0]])))
+    return sum(1 for start, end in zip(edges[::2], edges[1::2]) if end - start <= widest)
 
 
 def _runs(ink: np.ndarray, length: int, axis: int) -> np.ndarray:

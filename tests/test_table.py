@@ -557,6 +557,58 @@ def test_more_text_that_is_not_a_table(tmp_path: Path, draw: Callable[[Canvas], 
     assert find_tables(page) == []
 
 
+CHART_LABELS = [["Gads", "2021", "2022", "2023", "2024", "2025"],
+                ["Apmeklējumi", "1 240", "1 315", "1 402", "1 388", "1 460"],
+                ["Pacienti", "640", "702", "731", "745", "790"]]
+
+
+def _chart_labels(c: Canvas) -> None:
+    """Values printed over a line chart's points, in rows like a table's."""
+    _rows(c, [50, 160, 240, 320, 400, 480], 120, CHART_LABELS, pitch=24)
+
+
+def _line_chart(c: Canvas) -> None:
+    """The labels with the chart's data line drawn through them: a polyline of short segments."""
+    _chart_labels(c)
+    path = c.beginPath()
+    path.moveTo(150, A4[1] - 175)
+    for k in range(1, 40):
+        path.lineTo(150 + k * 9, A4[1] - 175 + 30 * math.sin(k / 5))
+    c.drawPath(path, stroke=1, fill=0)
+
+
+def _flow_labels(c: Canvas) -> None:
+    _rows(c, [50, 190, 330, 470], 120, [["Iesniegums", "Izvērtēšana", "Lēmums", "Paziņojums"],
+                                        ["3 000", "2 450", "2 100", "2 090"],
+                                        ["100%", "82%", "70%", "70%"]], pitch=16)
+
+
+def _flow_diagram(c: Canvas) -> None:
+    """The same words as the steps of a flow diagram: arrows with filled heads between them."""
+    _flow_labels(c)
+    for x in (150, 290, 430):
+        y = A4[1] - 140
+        c.line(x, y, x + 30, y)
+        path = c.beginPath()
+        path.moveTo(x + 30, y + 3)
+        path.lineTo(x + 36, y)
+        path.lineTo(x + 30, y - 3)
+        path.close()
+        c.drawPath(path, stroke=0, fill=1)
+
+
+@pytest.mark.parametrize("labels, drawn", [(_chart_labels, _line_chart), (_flow_labels, _flow_diagram)],
+                         ids=["line_chart", "flow_diagram"])
+def test_labels_over_a_chart_or_diagram_are_not_a_table(tmp_path: Path, labels: Callable[[Canvas], None],
+                                                        drawn: Callable[[Canvas], None]) -> None:
+    """Pattern 4: text set over a chart's data line or between a diagram's arrows lines up like
+    a table; the drawing says it is not one (``Page.shapes``). Without it, the same words are."""
+    [bare] = _pages(tmp_path, labels)
+    assert len(find_tables(bare)) == 1
+    [page] = text_pages(_pdf(tmp_path / "drawn.pdf", drawn))
+    assert page.shapes and find_tables(page) == []
+
+
 PLAN = [("Laiks", "Aktivitāte", "Atbildīgais", "Rezultāts"),
         ("Janvāris", "Koordinatoru tikšanās un darba\nplāna apspriešana", "NVPT sekretariāts",
          "Saskaņots darba\nplāns"),

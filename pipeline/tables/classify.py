@@ -5,6 +5,7 @@ import re
 import statistics
 from typing import TYPE_CHECKING
 
+from ..document import Shape
 from ..geometry import Box
 from .lines import TLine, cell_text, line_cells
 from .settings import TableSettings
@@ -64,6 +65,17 @@ def is_table(anchors: list[Anchor], block: list[TLine], bounds: list[float], s: 
             full = sum(1 for p in column if len(p) >= 4 and p[-1].x1 - p[0].x0 >= 0.75 * width)
             prose += full >= 0.6 * len(column)
     return prose < n_cols
+
+
+def over_chart(shapes: list[Shape], bbox: tuple[float, float, float, float] | None, s: TableSettings) -> bool:
+    """Aligned text over a chart or a diagram: its box holds a chart's data line (many slanted
+    segments; a table's icons hold a few) or arrowheads (a flow diagram). Tables draw neither,
+    while a chart's labels and values line up like a table's cells."""
+    if bbox is None:
+        return False
+    x0, top, x1, bottom = bbox
+    kinds = [m.kind for m in shapes if x0 <= (m.x0 + m.x1) / 2 <= x1 and top <= (m.top + m.bottom) / 2 <= bottom]
+    return kinds.count("slant") >= s.chart_slants or kinds.count("arrowhead") >= s.chart_arrows
 
 
 def _list_items(first: list[tuple[str, int]], second: list[str]) -> bool:
