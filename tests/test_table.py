@@ -520,6 +520,16 @@ def _numbered_paragraphs(c: Canvas) -> None:
         top += 30
 
 
+def _section_heading(c: Canvas) -> None:
+    """A numbered section heading, its first paragraph, and a bullet whose item wraps."""
+    _at(c, 50, 100, "4.2")
+    _at(c, 90, 100, "Pašvaldību sadarbība sabiedrības veselības veicināšanā (2. un 3. tabula)")
+    _at(c, 50, 122, PROSE[0])
+    _at(c, 50, 144, "•")
+    _at(c, 90, 144, PROSE[1][:80])
+    _at(c, 90, 156, "pasākumos.")
+
+
 def _attendance(c: Canvas) -> None:
     for i, (label, value) in enumerate([("Sēdi vada:", "Anna Bērziņa, padomes priekšsēdētāja"),
                                         ("Piedalās:", "Jānis Kalniņš, Ilze Ozola"), ("Nepiedalās:", "nav"),
@@ -548,9 +558,9 @@ def _blank_form(c: Canvas) -> None:
 
 
 @pytest.mark.parametrize("draw", [_chart, _bar_chart, _blank_form, _signatures, _letter_head, _ruled_prose, _numbered_paragraphs,
-                                  _attendance, _signed],
+                                  _section_heading, _attendance, _signed],
                          ids=["chart_axis_labels", "bar_chart_labels", "blank_form", "signatures", "letter_head", "ruled_prose_box",
-                              "numbered_paragraphs", "attendance", "signed_with_paraksts"])
+                              "numbered_paragraphs", "section_heading", "attendance", "signed_with_paraksts"])
 def test_more_text_that_is_not_a_table(tmp_path: Path, draw: Callable[[Canvas], None]) -> None:
     """Pattern 4: what aligns without being a table."""
     [page] = _pages(tmp_path, draw)

@@ -23,7 +23,7 @@ NOTE = re.compile(r"^(?:sources?|avots|avoti|notes?|piez[īi]mes?|datu avots)\s*
 SIGNATORY = re.compile(r"^(?:[A-ZĀ-Ž]\.\s?){1,2}[A-ZĀ-Ž][\w-]+$")
 SIGNED = re.compile(r"^[/(]\s*paraksts\s*[/)]$", re.I)  # "/paraksts/" where a signature stands
 LABELLED = re.compile(r"^[A-ZĀ-Ž][\w.,() -]{0,40}:(?:\s|$)")  # "Izdevējs: ...", "Domes deputāti:"
-ITEM_NUMBER = re.compile(r"^\d{1,2}$")
+ITEM_NUMBER = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?$")  # "3", "3.", "6.5": an item or section number
 PARAGRAPH_WORDS = 8  # mean words of a second-column cell that make it running text
 LIST_MARKER = re.compile(r"^(?:[•◦▪▫■□●○◆◇►▸‣⁃∙·*–—-]|\(?(?:\d{1,3}|[a-zA-Z]|[ivxIVX]{1,4})[.)])$")
 
