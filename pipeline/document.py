@@ -52,6 +52,18 @@ class Ruling:
 
 
 @dataclass(slots=True)
+class Shape:
+    """A drawn mark that belongs to a chart or a diagram, never to a table: a slanted segment
+    (a chart's line, a diagonal connector) or an arrowhead (a small filled triangle)."""
+
+    kind: str  # slant | arrowhead
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+
+@dataclass(slots=True)
 class Line:
     """Words sharing a baseline inside one column, in reading order."""
 
@@ -178,6 +190,7 @@ class Page:
     height: float
     words: list[Word] = field(default_factory=list)
     rulings: list[Ruling] = field(default_factory=list)
+    shapes: list[Shape] = field(default_factory=list)  # chart and diagram marks (source.read_page)
     method: PageMethod = "text"
     triage: str = ""  # why the text layer was kept or replaced
     ocr_confidence: float | None = None

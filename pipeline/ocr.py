@@ -23,6 +23,18 @@ STANDING_SHARE = 0.5  # of words of 3+ letters whose box is taller than wide: te
 # a page with fewer dark pixels than this share is blank (a line of small type is about 0.03%,
 # scanner dust and a stapled corner less than 0.005%), and is not given to tesseract
 BLANK_INK_SHARE = 0.0001
+# a drawn rule is a dark run at least this long (inches); a dash or a letter's bar at body sizes
+# is a fifth of that. A tilted rule is a staircase of runs, each thickness/slope long (a 0.6 pt
+# rule at 1° gives half an inch), so a quarter inch still finds the rules of a skewed scan.
+RULE_INCHES = 0.25
+SPECK_PIXELS = 2  # a box column with fewer dark pixels is scanner noise
+INK_LEVEL = 160  # grey below this is ink
+# rules each way that make a table's grid: a chart has an axis one way; a page of bars, a
+# hatched or scanned picture has far more; a map's borders are not straight for half an inch
+GRID_RULES = (3, 30)
+GRID_RULE_INCHES = 0.5  # of run pixels in one pixel column (row) for a rule to count
+RULE_SPREAD_INCHES = 0.2  # a rule tilted with the scan spreads over this much at most
+GRID_PSM = 6  # tesseract: "one uniform block of text"; finds more short cells than 11 ("sparse text")
 
 
 def ocr_page(page: Page, image: Image.Image, lang: str, timeout: float) -> None:
@@ -79,15 +91,90 @@ def is_blank(image: Image.Image) -> bool:
 
 
 def _read(image: Image.Image, lang: str, timeout: float) -> list[tesseract.OcrWord]:
-    """tesseract's words, rule glyphs dropped and ≥/≤ read again from the glyph."""
-    found = tesseract.image_to_words(image, lang=lang, timeout=timeout)
+    """tesseract's words, rule glyphs dropped and ≥/≤ read again from the glyph.
+
+    On a page with a table's grid of rules the rules are painted out first: next to a rule
+    tesseract's layout analysis takes a narrow cell for part of a graphic and drops it (a
+    scanned KPI table lost half its values), and the letters touching a rule are read as "|"
+    or "l". Even then its page layout (``--psm 3``) drops whole columns of short values, so the
+    grid is read as one block; the table stage orders the words by their boxes. Other pages
+    are read as they are: with a chart's frame and bars painted out, its hatching is read as
+    words.
+    """
+    cleaned, grid = without_rules(image)
+    if grid:
+        image = cleaned
+    found = tesseract.image_to_words(image, lang=lang, timeout=timeout, psm=GRID_PSM if grid else 3)
     ink = np.asarray(image.convert("L")) < 128
     for w in found:
+        _trim(w, ink)
         w.text = RULE_GLYPHS.sub("", w.text)
         if RELATION_GUESSES.match(w.text):
             relation = _relation(ink, w.left, w.top, w.width / len(w.text), w.height)
             w.text = (relation or w.text[0]) + w.text[1:]
     return [w for w in found if w.text]
+
+
+def _trim(word: tesseract.OcrWord, ink: np.ndarray) -> None:
+    """Narrow the word's box to the columns that hold its ink. tesseract's box may take in a
+    speck or a rule's remains beside the glyph (a "≥" boxed 16 pt wide), which closes the
+    column gap next to it; a lone dark pixel is noise, not a glyph's column."""
+    box = ink[word.top : word.top + word.height, word.left : word.left + word.width]
+    inked = np.flatnonzero(box.sum(axis=0) >= SPECK_PIXELS)
+    if inked.size:
+        word.left, word.width = word.left + int(inked[0]), int(inked[-1] - inked[0] + 1)
+
+
+def without_rules(image: Image.Image) -> tuple[Image.Image, bool]:
+    """A greyscale copy with every long straight dark run (a drawn rule, horizontal or
+    vertical) and a pixel around it painted white (text strokes are far shorter), and whether
+    there were rules enough both ways to be a table's grid."""
+    grey = np.asarray(image.convert("L"))
+    ink = grey < INK_LEVEL
+    length = max(int(RULE_INCHES * image.info["dpi"][0]), 2)
+    down, across = _runs(ink, length, 0), _runs(ink, length, 1)
+    rules = down | across
+    if not rules.any():
+        return image, False
+    grown = rules.copy()  # the rule's anti-aliased edge
+    grown[1:] |= rules[:-1]
+    grown[:-1] |= rules[1:]
+    grown[:, 1:] |= rules[:, :-1]
+    grown[:, :-1] |= rules[:, 1:]
+    out = Image.fromarray(np.where(grown, 255, grey).astype(np.uint8), "L")
+    out.info["dpi"] = image.info["dpi"]
+    dpi = image.info["dpi"][0]
+    counts = [_rule_count(runs, int(GRID_RULE_INCHES * dpi), RULE_SPREAD_INCHES * dpi, axis)
+              for runs, axis in ((down, 0), (across, 1))]
+    return out, all(GRID_RULES[0] <= n <= GRID_RULES[1] for n in counts)
+
+
+def _rule_count(rules: np.ndarray, length: int, widest: float, axis: int) -> int:
+    """How many separate rules run along ``axis``: bands of neighbouring pixel columns (rows)
+    each holding a rule's length of run pixels. A band wider than ``widest`` is a filled area
+    (a chart's bar), not a rule."""
+    holds = rules.sum(axis=axis) >= length
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], holds.astype(np.int8), [0]])))
+    return sum(1 for start, end in zip(edges[::2], edges[1::2]) if end - start <= widest)
+
+
+def _runs(ink: np.ndarray, length: int, axis: int) -> np.ndarray:
+    """Pixels on a run of at least ``length`` ink pixels along ``axis`` (a morphological
+    opening with a line, in cumulative sums: a window is all ink when its sum is ``length``)."""
+    a = np.moveaxis(ink, axis, 0)
+    n = a.shape[0]
+    if n < length:
+        return np.zeros_like(ink)
+    total = np.zeros((n + 1, *a.shape[1:]), np.int32)
+    np.cumsum(a, axis=0, dtype=np.int32, out=total[1:])
+    full = (total[length:] - total[:-length]) == length  # window starting at i is all ink
+    # pixel j is covered by a window starting in [j - length + 1, j]: a difference of the
+    # windows' running count, padded so that both ends are plain slices
+    count = np.cumsum(full, axis=0, dtype=np.int32)
+    pad = np.zeros((length, *a.shape[1:]), np.int32)
+    count = np.concatenate([pad, count, np.broadcast_to(count[-1], (length - 1, *a.shape[1:]))])
+    covered = (count[length:] - count[:n]) > 0
+    return np.moveaxis(covered, 0, axis)
 
 
 def _looks_turned(found: list[tesseract.OcrWord]) -> bool:

@@ -23,7 +23,7 @@ from pdfminer.psparser import PSEOF
 from pdfplumber.utils.exceptions import PdfminerException
 from PIL import Image
 
-from .document import Page, Ruling, Word
+from .document import Page, Ruling, Shape, Word
 from .errors import (
     DecompressionBombError,
     EmptyFileError,
@@ -204,6 +204,7 @@ def read_page(pdf: pdfplumber.PDF, index: int, limits: Limits, path: Path) -> Pa
             height=float(plumb.height),
             words=words,
             rulings=rulings,
+            shapes=_shapes(plumb),
         )
         return PageRead(page=page, image_cover=min(1.0, covered / area), sideways=sideways)
     finally:
@@ -256,6 +257,31 @@ def _rulings(plumb: pdfplumber.page.Page) -> list[Ruling]:
     for r in plumb.rects:
         if not r.get("stroke") and r.get("fill") and min(r["width"], r["height"]) <= RULE_WIDTH:
             out.append(Ruling(float(r["x0"]), float(r["top"]), float(r["x1"]), float(r["bottom"])))
+    return out
+
+
+MIN_SLANT = 3.0  # pt: a slanted segment shorter than this is a glyph-sized flourish, not a chart line
+ARROWHEAD = 10.0  # pt: the largest side of a filled triangle read as an arrowhead
+
+
+def _shapes(plumb: pdfplumber.page.Page) -> list[Shape]:
+    """Marks of a chart or diagram: each slanted segment of a drawn line or curve (a chart's
+    data line, a diagonal axis label leader) and each small filled triangle (an arrowhead of a
+    flow diagram). Text set over them is a chart's labels, not a table (``tables.classify``)."""
+    out = []
+    for obj in [*plumb.lines, *plumb.curves]:
+        pts = obj.get("pts") or []
+        if obj.get("fill") and len(pts) in (3, 4) and max(obj["width"], obj["height"]) <= ARROWHEAD \
+                and min(obj["width"], obj["height"]) > STRAIGHT:
+            out.append(Shape("arrowhead", float(obj["x0"]), float(obj["top"]), float(obj["x1"]), float(obj["bottom"])))
+            continue
+        if not obj.get("stroke"):
+            continue
+        for (ax, ay), (bx, by) in zip(pts, pts[1:]):
+            dx, dy = abs(bx - ax), abs(by - ay)
+            if min(dx, dy) > STRAIGHT and math.hypot(dx, dy) >= MIN_SLANT:
+                out.append(Shape("slant", float(min(ax, bx)), float(min(ay, by)),
+                                 float(max(ax, bx)), float(max(ay, by))))
     return out
 
 

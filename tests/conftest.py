@@ -1,11 +1,14 @@
 """Shared test fixtures: paths to the bundled fixtures, the seeds, and one Prefect test server."""
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import socket
+import sys
 import tempfile
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -26,6 +29,17 @@ def fixture_pdf() -> Path:
 @pytest.fixture(scope="session")
 def broken_dir() -> Path:
     return FIXTURES / "broken"
+
+
+@pytest.fixture(scope="session")
+def generator() -> ModuleType:
+    """``fixtures/generate.py`` as a module: tests build variants of the fixtures with it."""
+    spec = importlib.util.spec_from_file_location("fixtures_generate", FIXTURES / "generate.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
 
 
 def gold(stem: str) -> dict:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import re
 import subprocess
 import sys
@@ -19,16 +18,6 @@ GOLD_STEMS = sorted(p.stem for p in (FIXTURES / "gold").glob("*.json"))
 PLAN_VARIANTS = ("plan_scan", "plan_nounicode", "plan_nodiacritics")
 TEXT_LAYER = ("plan_text", "kpi_multipage", "stop47_list")
 LV_CODES = {s.code for s in pycountry.subdivisions.get(country_code="LV")}
-
-
-@pytest.fixture(scope="module")
-def generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("fixtures_generate", FIXTURES / "generate.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
 
 
 def _words(text: str) -> list[str]:

@@ -11,8 +11,9 @@ from conftest import gold
 from PIL import Image, ImageDraw, ImageFont
 
 from bench.scoring import word_accuracy
+from pipeline._exec.tesseract import OcrWord
 from pipeline.ingest import ingest_file
-from pipeline.ocr import _relation
+from pipeline.ocr import _relation, _trim, without_rules
 from pipeline.source import Limits, Renderer
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
@@ -32,6 +33,49 @@ def glyph(char: str) -> tuple[np.ndarray, tuple[int, int, int, int]]:
 def test_relation_read_from_the_glyph(char: str, expected: str | None) -> None:
     ink, (left, top, width, height) = glyph(char)
     assert _relation(ink, left, top, width, height) == expected
+
+
+def _page(draw_lines) -> Image.Image:
+    """A 300 dpi half page (1200 x 1500 px) with a word in it and lines drawn by ``draw_lines``."""
+    image = Image.new("L", (1200, 1500), 255)
+    pen = ImageDraw.Draw(image)
+    pen.text((130, 130), "Rādītājs 45%", font=ImageFont.truetype(FONT, 40), fill=0)
+    draw_lines(pen)
+    image.info["dpi"] = (300, 300)
+    return image
+
+
+def _grid(pen: ImageDraw.ImageDraw) -> None:  # a table: 5 rules each way, 3 px, slightly tilted
+    for k in range(5):
+        pen.line((100, 100 + 200 * k, 1100, 110 + 200 * k), fill=0, width=3)
+        pen.line((100 + 250 * k, 100, 105 + 250 * k, 900), fill=0, width=3)
+
+
+def _chart(pen: ImageDraw.ImageDraw) -> None:  # two axes, gridlines one way, wide bars
+    pen.line((100, 100, 100, 900), fill=0, width=3)
+    for k in range(5):
+        pen.line((100, 100 + 200 * k, 1100, 100 + 200 * k), fill=0, width=2)
+        pen.rectangle((200 + 200 * k, 500 - 60 * k, 300 + 200 * k, 900), fill=60)
+
+
+def test_a_tables_rules_are_painted_out_a_charts_are_not() -> None:
+    """Rules next to a cell make tesseract drop it; a chart's frame and bars stay (painted out,
+    their hatching is read as words). The words keep their ink either way."""
+    cleaned, grid = without_rules(_page(_grid))
+    ink = np.asarray(cleaned) < 160
+    assert grid and not ink[300, 400:900].any() and not ink[400:800, 350].any()
+    assert ink[130:180, 130:400].any()
+    assert not without_rules(_page(_chart))[1]
+
+
+def test_ocr_box_trimmed_to_its_ink() -> None:
+    """A speck left of a glyph widened tesseract's box over the column gap before it."""
+    ink = np.zeros((40, 80), bool)
+    ink[10:30, 50:60] = True  # the glyph
+    ink[20, 5] = True  # one dark pixel of noise
+    word = OcrWord("≥", left=2, top=5, width=70, height=30, conf=90.0)
+    _trim(word, ink)
+    assert (word.left, word.width) == (50, 10)
 
 
 # archives scan pages upside down or sideways (a landscape table fed the wrong way)

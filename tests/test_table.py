@@ -521,6 +521,16 @@ def _numbered_paragraphs(c: Canvas) -> None:
         top += 30
 
 
+def _section_heading(c: Canvas) -> None:
+    """A numbered section heading, its first paragraph, and a bullet whose item wraps."""
+    _at(c, 50, 100, "4.2")
+    _at(c, 90, 100, "Pašvaldību sadarbība sabiedrības veselības veicināšanā (2. un 3. tabula)")
+    _at(c, 50, 122, PROSE[0])
+    _at(c, 50, 144, "•")
+    _at(c, 90, 144, PROSE[1][:80])
+    _at(c, 90, 156, "pasākumos.")
+
+
 def _attendance(c: Canvas) -> None:
     for i, (label, value) in enumerate([("Sēdi vada:", "Anna Bērziņa, padomes priekšsēdētāja"),
                                         ("Piedalās:", "Jānis Kalniņš, Ilze Ozola"), ("Nepiedalās:", "nav"),
@@ -549,13 +559,66 @@ def _blank_form(c: Canvas) -> None:
 
 
 @pytest.mark.parametrize("draw", [_chart, _bar_chart, _blank_form, _signatures, _letter_head, _ruled_prose,
-                                  _numbered_paragraphs, _attendance, _signed],
+                                  _numbered_paragraphs, _section_heading, _attendance, _signed],
                          ids=["chart_axis_labels", "bar_chart_labels", "blank_form", "signatures", "letter_head",
-                              "ruled_prose_box", "numbered_paragraphs", "attendance", "signed_with_paraksts"])
+                              "ruled_prose_box", "numbered_paragraphs", "section_heading", "attendance",
+                              "signed_with_paraksts"])
 def test_more_text_that_is_not_a_table(tmp_path: Path, draw: Callable[[Canvas], None]) -> None:
     """Pattern 4: what aligns without being a table."""
     [page] = _pages(tmp_path, draw)
     assert find_tables(page) == []
+
+
+CHART_LABELS = [["Gads", "2021", "2022", "2023", "2024", "2025"],
+                ["Apmeklējumi", "1 240", "1 315", "1 402", "1 388", "1 460"],
+                ["Pacienti", "640", "702", "731", "745", "790"]]
+
+
+def _chart_labels(c: Canvas) -> None:
+    """Values printed over a line chart's points, in rows like a table's."""
+    _rows(c, [50, 160, 240, 320, 400, 480], 120, CHART_LABELS, pitch=24)
+
+
+def _line_chart(c: Canvas) -> None:
+    """The labels with the chart's data line drawn through them: a polyline of short segments."""
+    _chart_labels(c)
+    path = c.beginPath()
+    path.moveTo(150, A4[1] - 175)
+    for k in range(1, 40):
+        path.lineTo(150 + k * 9, A4[1] - 175 + 30 * math.sin(k / 5))
+    c.drawPath(path, stroke=1, fill=0)
+
+
+def _flow_labels(c: Canvas) -> None:
+    _rows(c, [50, 190, 330, 470], 120, [["Iesniegums", "Izvērtēšana", "Lēmums", "Paziņojums"],
+                                        ["3 000", "2 450", "2 100", "2 090"],
+                                        ["100%", "82%", "70%", "70%"]], pitch=16)
+
+
+def _flow_diagram(c: Canvas) -> None:
+    """The same words as the steps of a flow diagram: arrows with filled heads between them."""
+    _flow_labels(c)
+    for x in (150, 290, 430):
+        y = A4[1] - 140
+        c.line(x, y, x + 30, y)
+        path = c.beginPath()
+        path.moveTo(x + 30, y + 3)
+        path.lineTo(x + 36, y)
+        path.lineTo(x + 30, y - 3)
+        path.close()
+        c.drawPath(path, stroke=0, fill=1)
+
+
+@pytest.mark.parametrize("labels, drawn", [(_chart_labels, _line_chart), (_flow_labels, _flow_diagram)],
+                         ids=["line_chart", "flow_diagram"])
+def test_labels_over_a_chart_or_diagram_are_not_a_table(tmp_path: Path, labels: Callable[[Canvas], None],
+                                                        drawn: Callable[[Canvas], None]) -> None:
+    """Pattern 4: text set over a chart's data line or between a diagram's arrows lines up like
+    a table; the drawing says it is not one (``Page.shapes``). Without it, the same words are."""
+    [bare] = _pages(tmp_path, labels)
+    assert len(find_tables(bare)) == 1
+    [page] = text_pages(_pdf(tmp_path / "drawn.pdf", drawn))
+    assert page.shapes and find_tables(page) == []
 
 
 PLAN = [("Laiks", "Aktivitāte", "Atbildīgais", "Rezultāts"),

@@ -5,6 +5,7 @@ import re
 import statistics
 from typing import TYPE_CHECKING
 
+from ..document import Shape
 from ..geometry import Box
 from .lines import TLine, cell_text, line_cells
 from .settings import TableSettings
@@ -22,7 +23,7 @@ NOTE = re.compile(r"^(?:sources?|avots|avoti|notes?|piez[īi]mes?|datu avots)\s*
 SIGNATORY = re.compile(r"^(?:[A-ZĀ-Ž]\.\s?){1,2}[A-ZĀ-Ž][\w-]+$")
 SIGNED = re.compile(r"^[/(]\s*paraksts\s*[/)]$", re.I)  # "/paraksts/" where a signature stands
 LABELLED = re.compile(r"^[A-ZĀ-Ž][\w.,() -]{0,40}:(?:\s|$)")  # "Izdevējs: ...", "Domes deputāti:"
-ITEM_NUMBER = re.compile(r"^\d{1,2}$")
+ITEM_NUMBER = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?$")  # "3", "3.", "6.5": an item or section number
 PARAGRAPH_WORDS = 8  # mean words of a second-column cell that make it running text
 LIST_MARKER = re.compile(r"^(?:[•◦▪▫■□●○◆◇►▸‣⁃∙·*–—-]|\(?(?:\d{1,3}|[a-zA-Z]|[ivxIVX]{1,4})[.)])$")
 
@@ -65,6 +66,17 @@ def is_table(anchors: list[Anchor], block: list[TLine], bounds: list[float], s: 
             full = sum(1 for p in column if len(p) >= 4 and p[-1].x1 - p[0].x0 >= 0.75 * width)
             prose += full >= 0.6 * len(column)
     return prose < n_cols
+
+
+def over_chart(shapes: list[Shape], bbox: tuple[float, float, float, float] | None, s: TableSettings) -> bool:
+    """Aligned text over a chart or a diagram: its box holds a chart's data line (many slanted
+    segments; a table's icons hold a few) or arrowheads (a flow diagram). Tables draw neither,
+    while a chart's labels and values line up like a table's cells."""
+    if bbox is None:
+        return False
+    x0, top, x1, bottom = bbox
+    kinds = [m.kind for m in shapes if x0 <= (m.x0 + m.x1) / 2 <= x1 and top <= (m.top + m.bottom) / 2 <= bottom]
+    return kinds.count("slant") >= s.chart_slants or kinds.count("arrowhead") >= s.chart_arrows
 
 
 def _list_items(first: list[tuple[str, int]], second: list[str]) -> bool:

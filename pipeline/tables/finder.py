@@ -1,8 +1,10 @@
-"""``find_tables``: the chain of steps for one page, ruled grids first, then aligned words."""
+"""``find_tables``: the chain of steps for one page, ruled grids first, then aligned words;
+what lies over a chart or diagram is dropped."""
 from __future__ import annotations
 
 from ..document import Page, Table
 from .alignment import unruled_tables
+from .classify import over_chart
 from .lines import inside, page_boxes, table_lines
 from .rulings import ruled_tables
 from .settings import DEFAULT, TableSettings
@@ -18,6 +20,7 @@ def find_tables(page: Page, s: TableSettings = DEFAULT) -> list[Table]:
     taken = [t.bbox for t in ruled if t.bbox]
     rest = [b for b in boxes if not any(inside(b.word, box) for box in taken)]
     tables = ruled + (unruled_tables(page, table_lines(rest, height, s), height, s) if rest else [])
+    tables = [t for t in tables if not over_chart(page.shapes, t.bbox, s)]
     tables.sort(key=top_of)
     for i, t in enumerate(tables):
         t.table_id = f"p{page.page_no}-t{i}"

@@ -27,6 +27,8 @@ class TableSettings:
     min_fill: float = 0.3  # share of an unruled table's cells that hold text
     min_rows: int = 3  # for unruled tables; a ruled grid needs ``min_cols`` only
     speck_conf: float = 50.0  # OCR: a lone character below this confidence is noise
+    chart_slants: int = 12  # slanted segments in a table's box that make it a chart (a data line)
+    chart_arrows: int = 3  # arrowheads in a table's box that make it a diagram
     max_header_rows: int = 3
     header_words: int = 4  # a text-only header cell is a short label
     stitch_tolerance: float = 6.0  # pt between column borders of a table and its continuation
