@@ -174,7 +174,7 @@ def _runs(ink: np.ndarray, length: int, axis: int) -> np.ndarray:
     n = a.shape[0]
     if n < length:
         return np.zeros_like(ink)
-    counter = np.int16 if n < np.iinfo(np.int16).max else np.int32  # half the memory to sweep
+    counter = np.dtype(np.int16 if n < np.iinfo(np.int16).max else np.int32)  # half the memory to sweep
     total = np.zeros((n + 1, *a.shape[1:]), counter)
     np.cumsum(a, axis=0, dtype=counter, out=total[1:])
     full = (total[length:] - total[:-length]) == length  # window starting at i is all ink
