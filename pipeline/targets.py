@@ -200,6 +200,7 @@ def targets_from_text(text: str, year_hint: int | None = None,
         sentence = key[start:end]
         years = [(m.start(), m.end(), int(m.group("y"))) for p in v.years for m in p.finditer(sentence)]
         clause_start = 0
+        names: list[tuple[int, int]] | None = None  # the sentence's dates and places, found once
         for m, op in _prose_matches(sentence):
             value = v.value.match(_key(text[start + m.end():end]))
             if value is None or _ordinal(text, start + m.end() + value.end()):
@@ -208,8 +209,9 @@ def targets_from_text(text: str, year_hint: int | None = None,
             if _not_a_value(text, at, start + stop, taken):
                 continue
             unit = v.units[value.group("unit")] if value.group("unit") else None
-            indicator = _indicator(text[start:end], sentence, clause_start, m, stop,
-                                   _names(text[start:end], year_hint))
+            if names is None:
+                names = _names(text[start:end], year_hint)
+            indicator = _indicator(text[start:end], sentence, clause_start, m, stop, names)
             clause_start = stop
             if not years and (not m.group(0)[0].isalpha() or not (year_hint and (unit or _measured(indicator)))):
                 continue  # a sign counts only beside a year of its own: "2027. gadā ≥ 10%"
