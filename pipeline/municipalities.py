@@ -161,6 +161,10 @@ class _Gazetteer:
     former_markers: tuple[str, ...]
     not_a_place: frozenset[str]
     count_nouns: frozenset[str]
+    villages: _FormIndex[tuple[_Place, str]]  # named only in strong context (villages_rules.json)
+    village_parish: dict[str, str]  # village -> its parish, where known
+    village_head: frozenset[str]  # folded forms of "ciems"
+    village_abbreviation: str  # folded "c", written with a full stop
 
     def novads(self, name: str, former: bool) -> _Unit:
         """Today's unit unless the text says "bijušais" and a pre-2021 one of that name existed."""
@@ -247,7 +251,28 @@ def _gazetteer() -> _Gazetteer:
         former_markers=tuple(_fold(p) for p in rules["former_marker_prefixes"]),
         not_a_place=frozenset().union(*(_all_forms(n) for n in rules["not_a_place_nouns"]["nouns"])),
         count_nouns=frozenset().union(*(_all_forms(n) for n in rules["count_nouns"])),
+        **_villages(current, {unit.name for unit, _, _ in standalone}),
     )
+
+
+def _villages(current: Mapping[str, _Unit], known: set[str]) -> dict:
+    """The larger villages of ``villages_geonames.tsv`` that are not already places, and how a
+    village is named (source and derivation in ``villages_geonames.md``)."""
+    rules = json.loads((_DATA / "villages_rules.json").read_text(encoding="utf-8"))
+    index: _FormIndex[tuple[_Place, str]] = _FormIndex()
+    parish = {}
+    for r in _rows("villages_geonames.tsv"):
+        if r["name"] in known:
+            continue
+        owner = current[r["municipality"]]
+        forms = inflect(r["name"])
+        place = _Place(_Unit(r["name"], "ciems", "current", owner.name, owner.code), forms["gen"], False)
+        for case, form in forms.items():
+            index.add(form, (place, case))
+        if r["parish"]:
+            parish[r["name"]] = r["parish"]
+    return {"villages": index, "village_parish": parish, "village_head": frozenset(_all_forms(rules["head"])),
+            "village_abbreviation": _fold(rules["abbreviation"])}
 
 
 @dataclass(frozen=True, slots=True)
@@ -312,7 +337,8 @@ class _Matcher(_Tokens):
                 i += 1
                 continue
             former = i > 0 and self.joined(i - 1) and self.fold(i - 1).startswith(self.gaz.former_markers)
-            match = self._coordinated(i, former) or self._headed(i, former) or self._bare(i, former)
+            match = (self._coordinated(i, former) or self._headed(i, former) or self._bare(i, former)
+                     or self._village(i))
             if match:
                 cands, i = match
                 found.extend(cands)
@@ -430,6 +456,38 @@ class _Matcher(_Tokens):
             return None
         resolve = partial(self.gaz.bare, place, former)
         return [_Candidate(tok.start, tok.end, resolve, False, place.ambiguous)], i + 1
+
+    def _village(self, i: int) -> tuple[list[_Candidate], int] | None:
+        """A village, only where the text says it is a place: 'Ulbrokas ciems' or 'Ulbrokas c.',
+        'Ulbroka, Stopiņu pag.' (an address: its own parish or municipality follows), or a cell
+        of a place column. Bare in prose it may be a word or a surname (Ragana, Sala, Pope)."""
+        readings = self.gaz.villages.get(self.tokens[i].text)
+        if not readings:
+            return None
+        tok = self.tokens[i]
+        unit = readings[0][0].unit
+        resolve: Callable[[bool], _Unit] = lambda _municipal: unit  # noqa: E731
+        if self.joined(i, same_line=True) and any(case == "gen" for _, case in readings):
+            noun = self.fold(i + 1)
+            if noun in self.gaz.village_head or (
+                    noun == self.gaz.village_abbreviation and self.abbreviated(i + 1)):
+                end = self.tokens[i + 1].end + (noun == self.gaz.village_abbreviation)
+                return [_Candidate(tok.start, end, resolve, True, False)], i + 2
+        if self.in_column(tok.start) or self._followed_by_its_unit(i, unit):
+            return [_Candidate(tok.start, tok.end, resolve, False, False)], i + 1
+        return None
+
+    def _followed_by_its_unit(self, i: int, village: _Unit) -> bool:
+        """', Stopiņu pag.' or ', Ropažu nov.' after the village: the parish or municipality it is in."""
+        if i + 2 >= len(self.tokens) or self.gap(i).strip() != "," or "\n" in self.gap(i):
+            return False
+        found = self._head_at(i + 2)
+        if not found or not self.joined(i + 1):
+            return False
+        word = self.tokens[i + 1].text
+        if found[0].refers == "pagasts":
+            return any(p.successor == village.successor for p in self.gaz.parishes.get(word))
+        return found[0].refers == "novads" and village.successor in self.gaz.novads_modifiers.get(word)
 
     def _names_something_else(self, i: int) -> bool:
         """'Rīgas Stradiņa universitāte', 'Rīgas iela', 'Rīgas jūras līcis', 'Rundāles pagasts'."""
@@ -616,13 +674,18 @@ def find_municipalities(text: str, columns: Mapping[str, Sequence[str]] | None =
     cands = [c for n, c in enumerate(cands) if n in supported]
 
     groups = _groups(text, [(c.start, c.end) for c in cands], [column_of(c) for c in cands])
+    provisional = [c.resolve(False) for c in cands]
+    for g in groups:  # "Ķekava, Ķekavas pag./nov.": one address, not an enumeration of three
+        if not g.column:
+            g.items -= sum(_link(text, cands[a].end, cands[b].start) in ("structural", "coordinated")
+                           and _contains(provisional[b], provisional[a], gaz)
+                           for a, b in zip(g.members, g.members[1:]))
     lists = [g for g in groups if g.is_list]
     counted = _attach_counts(text, [(cands[g.members[0]].start, cands[g.members[-1]].end) for g in lists])
     table_column = {id(g): names[k] for g in lists if (k := column_of(cands[g.members[0]])) is not None and k >= 0}
     numbered = [g for g in lists if id(g) not in table_column]
     list_ids = {id(g): f"L{n + 1}" for n, g in enumerate(numbered)} | table_column
     counted_ids = {id(lists[n]) for n in counted}
-    provisional = [c.resolve(False) for c in cands]
     mentions = []
     for g in groups:
         for n in g.members:
@@ -640,6 +703,22 @@ def find_municipalities(text: str, columns: Mapping[str, Sequence[str]] | None =
                 status=unit.status, successor=unit.successor, list_id=list_ids.get(id(g)),
                 atvk=unit.atvk, char_start=c.start, char_end=c.end))
     return _same_named_parishes(sorted(mentions, key=lambda m: m.char_start), gaz)
+
+
+def _contains(outer: _Unit, inner: _Unit, gaz: _Gazetteer) -> bool:
+    """``outer`` is the parish or municipality an address names after ``inner``: 'Ķekava,
+    Ķekavas pag.' (the parish named after the town, or the village's own parish, or for a
+    village of unknown parish one in its municipality), 'Kalvenes
+    pag., Dienvidkurzemes nov.' (the municipality of the unit before it)."""
+    if outer.kind == "novads" or _independent(outer):
+        return inner.name != outer.name and inner.successor == outer.name
+    if outer.kind != "pagasts" or inner.kind not in ("pilseta", "ciems") or inner.successor != outer.successor:
+        return False
+    if inner.kind == "ciems" and inner.name not in gaz.village_parish:
+        return True  # a village whose parish the gazetteer does not know: any of its municipality's
+    named_after = {f"{p.genitive} pagasts" for index in (gaz.places, gaz.villages)
+                   for p, _ in index.get(inner.name) if p.unit.name == inner.name}
+    return outer.name in named_after or gaz.village_parish.get(inner.name) == outer.name
 
 
 def _same_named_parishes(mentions: list[MunicipalityMention], gaz: _Gazetteer) -> list[MunicipalityMention]:

@@ -486,3 +486,80 @@ def test_a_place_column_is_found_in_a_page_repaired_apart():
     got = find_municipalities(text, columns={"p1-t1-c3": ["Liepāja", "Rīga"]})
     assert [(m.text, m.name, m.list_id) for m in got] == [("Liepaja", "Liepāja", "p1-t1-c3"),
                                                           ("Riga", "Rīga", "p1-t1-c3")]
+
+
+# --- villages (ciemi) from GeoNames (issue 12) ----------------------------------------------------
+
+VILLAGES = rows("villages_geonames.tsv")
+
+
+def test_villages_as_derived():
+    """50 villages of GeoNames' cities500 (see villages_geonames.md): 35 with the parish named after
+    them, 25 already places (former novadi centres) in the same municipality, and none a town."""
+    assert len(VILLAGES) == 50 and len({r["name"] for r in VILLAGES}) == 50
+    assert sum(bool(r["parish"]) for r in VILLAGES) == 35
+    units = {(r["name"], r["municipality"]) for r in ATVK}
+    towns = {r["name"] for r in ATVK if r["kind"] != "pagasts"}
+    places = {r["name"]: r for r in PLACES}
+    for r in VILLAGES:
+        assert r["municipality"] in CURRENT_NAMES and r["name"] not in towns, r
+        assert not r["parish"] or (r["parish"], r["municipality"]) in units, r
+        assert int(r["geonameid"]) > 0 and int(r["population"]) >= 0 and r["evidence"], r
+        if r["name"] in places:
+            assert (places[r["name"]]["kind"], places[r["name"]]["municipality"]) == ("ciems", r["municipality"])
+    assert sum(r["name"] in places for r in VILLAGES) == 25
+    assert Counter(r["municipality"] for r in VILLAGES).most_common(2) == [("Tukuma novads", 5),
+                                                                          ("Cēsu novads", 4)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Ulbrokas ciemā atvērta bibliotēka.", [("Ulbrokas ciemā", "Ulbroka", "Ropažu novads")]),
+    ("Ceļš uz Raganas c. centru.", [("Raganas c.", "Ragana", "Siguldas novads")]),
+    ("Acones iela 2, Ulbroka, Stopiņu pag., Ropažu nov.",
+     [("Ulbroka", "Ulbroka", "Ropažu novads"), ("Stopiņu pag.", "Stopiņu pagasts", "Ropažu novads"),
+      ("Ropažu nov.", "Ropažu novads", "Ropažu novads")]),
+    ("Mazā iela 1, Kalnciems, Kalnciema pagasts", [("Kalnciems", "Kalnciems", "Jelgavas novads"),
+                                                   ("Kalnciema pagasts", "Kalnciema pagasts", "Jelgavas novads")]),
+])
+def test_a_village_in_strong_context(text, expected):
+    got = find_municipalities(text)
+    assert [(m.text, m.name, m.successor) for m in got] == expected
+    assert got[0].kind == "ciems" and got[0].atvk is None and got[0].list_id is None
+
+
+@pytest.mark.parametrize("text", [
+    "Ragana pasakā nes grozu.",  # a witch
+    "Pope Ulbroka runāja sēdē.",  # names of people
+    "Ulbroka un Ragana",  # bare names, even side by side
+    "Ragana, Stopiņu pag.",  # a parish of another municipality: no address of Ragana
+    "Ulbrokas iela 5",  # a street named after it
+])
+def test_a_bare_village_name_is_no_place(text):
+    assert [m for m in find_municipalities(text) if m.kind == "ciems"] == []
+
+
+def test_a_village_in_a_place_column():
+    cells = ["Rīga", "Ulbroka", "Ogre", "Ragana", "Cēsis"]
+    text = "\n".join(f"{n} Anna Ozola {cell}" for n, cell in enumerate(cells, 1))
+    got = find_municipalities(text, {"p1-t1-c3": cells})
+    assert [(m.name, m.kind, m.list_id) for m in got] == [
+        ("Rīga", "valstspilseta", "p1-t1-c3"), ("Ulbroka", "ciems", "p1-t1-c3"), ("Ogre", "valstspilseta", "p1-t1-c3"),
+        ("Ragana", "ciems", "p1-t1-c3"), ("Cēsis", "pilseta", "p1-t1-c3")]
+
+
+@pytest.mark.parametrize("text", [
+    "Adrese: Ķekava, Ķekavas pag./nov.",
+    "Ķekava, Ķekavas pagasts, Ķekavas novads",
+    "Skolas iela 1, Kalvenes pag., Dienvidkurzemes nov., LV-3443",
+    "Acones iela 2, Ulbroka, Stopiņu pag., Ropažu nov., LV-2130",
+])
+def test_an_address_is_no_enumeration(text):
+    """A place followed by its own parish and municipality is one address: no list_id."""
+    got = find_municipalities(text)
+    assert len(got) >= 2 and {m.list_id for m in got} == {None}
+
+
+def test_an_address_inside_an_enumeration_keeps_the_list():
+    got = find_municipalities("Dalībnieki: Ogre, Ķekava, Ķekavas pag., un Cēsis.")
+    assert [(m.text, m.list_id) for m in got] == [("Ogre", "L1"), ("Ķekava", "L1"), ("Ķekavas pag.", "L1"),
+                                                   ("Cēsis", "L1")]
