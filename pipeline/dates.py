@@ -73,6 +73,9 @@ def grammar() -> Grammar:
         ("numeric_day_range", rf"{lead}{day}\.?{dash}{day2}\.\s*{roman_month}\.\s*{year}(?!\d)"),
         # "2022. gada 20. – 27. februārī", "24.-28. martu": one month for both days
         ("day_range", rf"{lead}(?:{year}\.\s*{ywg}\s*)?{day}\.?{dash}{day2}\.\s*{month}"),
+        # "No 2026. gada 1. aprīļa   Mācības …" over "līdz 30. jūnijam   un …": a table cell's two
+        # lines read with the next column's words after each (a gap of 2+ spaces before them)
+        ("range", rf"(?:^|(?<=\n))[ \t]*(?:{since})\s+(?P<a>[^\n]{{4,40}}?)[ \t]{{2,}}[^\n]*\n[ \t]*(?:{until})\s+"),
         ("range", rf"{lead}(?:{since})\s+(?P<a>[^\n]{{4,40}}?)\s+(?:{until})\s+"),
         # "11. marts – 10. jūnijs", "26. jūnija līdz 10. jūlijam"
         ("day_month_range", rf"{lead}(?:{year}\.\s*{ywg}\s*)?{day}\.\s*{month}(?:{dash}|\s+(?:{until})\s+){day2}\.\s*{month2}"),  # noqa: E501
@@ -401,7 +404,8 @@ def find_dates_in_table(table: Table, year_hint: int | None = None) -> list[Date
 def merge_table_dates(page: list[DateMention], table: list[DateMention]) -> list[DateMention]:
     """The page's dates with those inside a table's cells replaced by the cells' reading: page
     dates whose texts lie within a cell date's text (and together are no longer than it) are
-    that date, read in pieces; each page date stands in for one cell date at most. A cell date
+    that date, read in pieces; each page date stands in for one cell date at most; so is a page
+    date of the same value whose text has all the cell date's words and more. A cell date
     that is part of a longer page date (one date split over two cells) leaves the page's."""
     def norm(text: str) -> str:  # cells and pages are repaired apart: compare folded text
         return " ".join(match_key(text).split())
@@ -416,4 +420,8 @@ def merge_table_dates(page: list[DateMention], table: list[DateMention]) -> list
             if len(norm(d.text)) <= room:
                 kept.remove(d)
                 room -= len(norm(d.text))
+        # the page read the same date over two lines with another column's words between
+        for d in [d for d in kept if d.page_no == t.page_no and (d.start, d.end, d.kind) == (t.start, t.end, t.kind)
+                  and set(whole.split()) < set(norm(d.text).split())]:
+            kept.remove(d)
     return sorted(kept + added, key=lambda d: d.page_no)

@@ -111,6 +111,20 @@ def test_a_range_over_two_lines_of_a_table_cell() -> None:
     ]), got
 
 
+def test_a_two_line_range_read_on_the_page_and_in_its_cell_is_one_date() -> None:
+    """Page text with the columns apart ("No …   Mācības …" over "līdz …   un …") reads the range
+    itself; the cell's reading of the same range replaces it rather than doubling it."""
+    page = find_dates("No 2026. gada 1. aprīļa   Mācības pedagogiem\nlīdz 30. jūnijam   un vecākiem", 2026)
+    cells = find_dates("No 2026. gada 1. aprīļa līdz 30. jūnijam", 2026)
+    for d in page + cells:
+        d.page_no = 2
+    assert [(d.start.isoformat(), d.end.isoformat(), d.kind) for d in page] == [("2026-04-01", "2026-06-30", "range")]
+    assert [d.text for d in merge_table_dates(page, cells)] == ["No 2026. gada 1. aprīļa līdz 30. jūnijam"]
+    other = find_dates("2026. gada 30. jūnijā", 2026)  # another date in a cell leaves the page's range
+    other[0].page_no = 2
+    assert [d.kind for d in merge_table_dates(page, other)] == ["range", "point"]
+
+
 def test_a_date_split_over_two_cells_keeps_the_page_reading() -> None:
     page = find_dates("Apstiprināts 2025. gada 24. aprīļa sēdē", 2025)
     cells = find_dates("2025. gada", 2025)
