@@ -1,7 +1,7 @@
 """The edit channel: lexicon forms a few weighted edits away from an OCR-damaged word.
 
 A non-Latvian OCR model misreads a marked letter as whatever its own alphabet offers, and not
-always as the look-alike in ``data/repair_rules.json``: ``sisttmu`` (sistēmu), ``grupgjot``
+always as the look-alike in ``data/ocr_confusions.json``: ``sisttmu`` (sistēmu), ``grupgjot``
 (grupējot), ``nodro$indjums`` (nodrošinājums), ``sist€tma`` (sistēma), ``ekosistێmas`` (an
 Arabic letter for ``ē``). The word-by-word channels cannot reach these, so a word the lexicon
 does not know is compared with the forms sharing its first letters, at costs that make such
