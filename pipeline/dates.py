@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from .document import Cell, DateKind, DateMention, DatePrecision, Table
 from .resources import data_json
-from .textnorm import match_key
+from .textnorm import match_key, words_key
 
 BARE_WORD = re.compile(r"[a-z]+")
 
@@ -416,9 +416,7 @@ def merge_table_dates(page: list[DateMention], table: list[DateMention]) -> list
     dates whose texts lie within a cell date's text (and together are no longer than it) are
     that date, read in pieces; each page date stands in for one cell date at most. A cell date
     that is part of a longer page date (one date split over two cells) leaves the page's."""
-    def norm(text: str) -> str:  # cells and pages are repaired apart: compare folded text
-        return " ".join(match_key(text).split())
-
+    norm = words_key  # cells and pages are repaired apart: compare folded text
     kept, added = list(page), []
     for t in table:
         whole, room = norm(t.text), len(norm(t.text))

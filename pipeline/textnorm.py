@@ -86,6 +86,12 @@ def match_key(text: str) -> str:
     return _lower_same_length(fold(text).translate(_lookalikes()))
 
 
+def words_key(text: str) -> str:
+    """``match_key`` with whitespace runs made one space: how texts repaired apart (a table's cell
+    and its page) are compared, so a cell's line break matches the page's space."""
+    return " ".join(match_key(text).split())
+
+
 @cache
 def _name_confusions() -> list[tuple[re.Pattern[str], str]]:
     return [(re.compile(_CONFUSION_AT[at].format(re.escape(read))), letters[0])
