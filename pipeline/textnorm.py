@@ -32,7 +32,7 @@ _CONFUSION_AT = {
     "after_letter": r"(?<=[^\W\d_]){}",
     "inside_word": r"(?<=[^\W\d_]){}(?=[a-zāčēģīķļņšūž]|$)",
 }
-_CONFUSION_READERS = ("words", "keys", "names")
+_CONFUSION_READERS = ("words", "keys", "names", "edits")
 _OPENERS = "\"'„“”«»‘’([{"
 
 
