@@ -73,7 +73,8 @@ def _vocabulary() -> _Vocabulary:
     units = {_key(k): v for k, v in data["units"].items()}
     unit = rf"(?P<unit>{_alt(units)})(?![^\W\d_])"
     # year phrases are also cut from the ends of a prose indicator, whole words and "līdz" with them
-    year_phrase = r"\b(?:lidz\s+)?(?:" + "|".join(y.replace("(?P<y>", "(?:") for y in data["years"]) + r")\S*"
+    until = "|".join(data_json("dates_lv.json")["until"])  # "līdz 2027. gadam", folded
+    year_phrase = rf"\b(?:(?:{until})\s+)?(?:" + "|".join(y.replace("(?P<y>", "(?:") for y in data["years"]) + r")\S*"
     prose = []
     for phrase, op in sorted(prose_ops.items(), key=lambda kv: len(kv[0]), reverse=True):
         before, _, after = phrase.partition("…")
