@@ -1,7 +1,9 @@
-"""Text-level clean-up shared by page text and multi-line table cells.
+"""Text-level clean-up shared by page text and multi-line table cells, and all folding.
 
 Kept apart from the geometry in ``layout`` because it works on plain strings: the table stage
-runs the same rules over the lines of one cell.
+runs the same rules over the lines of one cell. Every key a matcher compares words on is made
+here (``fold``, ``match_key``, ``words_key``, ``name_key``, ``loose_key``), and the one table of
+OCR confusions (``data/ocr_confusions.json``) is read here for each of its readers.
 """
 from __future__ import annotations
 
