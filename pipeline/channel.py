@@ -1,7 +1,7 @@
 """The edit channel: lexicon forms a few weighted edits away from an OCR-damaged word.
 
 A non-Latvian OCR model misreads a marked letter as whatever its own alphabet offers, and not
-always as the look-alike in ``data/repair_rules.json``: ``sisttmu`` (sistēmu), ``grupgjot``
+always as the look-alike in ``data/ocr_confusions.json``: ``sisttmu`` (sistēmu), ``grupgjot``
 (grupējot), ``nodro$indjums`` (nodrošinājums), ``sist€tma`` (sistēma), ``ekosistێmas`` (an
 Arabic letter for ``ē``). The word-by-word channels cannot reach these, so a word the lexicon
 does not know is compared with the forms sharing its first letters, at costs that make such
@@ -16,7 +16,7 @@ import math
 from dataclasses import dataclass, replace
 
 from .lexicon import Lexicon
-from .textnorm import fold, match_key
+from .textnorm import confusions, fold, match_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,7 +25,7 @@ class EditCosts:
     damaged_to_marked: float = 0.4  # a damaged character to another marked letter
     damaged_to_letter: float = 0.8  # ... to any other letter
     mark: float = 0.2  # a plain letter to itself with a mark
-    misread: float = 1.0  # a plain letter to a marked one it was misread for (see MISREADS)
+    misread: float = 1.0  # a plain letter to a marked one it was misread for (reader "edits" of the table)
     pair: float = 0.6  # two letters read for an "m" ("nolenij" for "nolemj")
     deletion: float = 1.0  # a letter beside a split glyph, or a doubled one
     split_glyphs: str = "€&@"  # signs read for "ē" together with a stray letter ("sist€tma")
@@ -37,10 +37,11 @@ class EditCosts:
     min_lead: float = 0.1  # how much closer the best form must be than the next
 
 
-PAIRS = ("rn", "ni", "in")  # read for "m"
-# marked letters a non-Latvian OCR model read as another plain letter: sisttmu, grupgjot,
-# nodro$indjums (seen on real scans); any other letter-for-letter change is not a misread
-MISREADS = {"ē": "tgc", "ā": "d", "ī": "lt"}
+def misreads() -> dict[str, list[str]]:
+    """Plain letters (and letter pairs) a non-Latvian OCR model wrote for another letter: sisttmu,
+    grupgjot, nodro$indjums, nolenij (seen on real scans); the OCR-confusion table's reader "edits".
+    Any other letter-for-letter change is not a misread."""
+    return confusions("edits")["anywhere"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +60,7 @@ def _substitution(a: str, b: str, damaged: bool, look_alikes: list[str], costs: 
         return costs.damaged_to_marked if marked else costs.damaged_to_letter
     if fold(b) == a:
         return costs.mark
-    return costs.misread if a in MISREADS.get(b, "") else math.inf
+    return costs.misread if b in misreads().get(a, ()) else math.inf
 
 
 def _cost(written: str, form: str, damaged: set[int], look_alikes: dict[str, list[str]],
@@ -79,8 +80,9 @@ def _cost(written: str, form: str, damaged: set[int], look_alikes: dict[str, lis
     best = math.inf
     for i in range(len(written)):
         positions = [j for j in range(len(written)) if j != i + 1]
-        if written[i:i + 2].lower() in PAIRS and form[i] == "m":
-            merged = written[:i] + "m" + written[i + 2:]
+        pair = written[i:i + 2].lower()
+        if len(pair) == 2 and form[i] in misreads().get(pair, ()):
+            merged = written[:i] + form[i] + written[i + 2:]
             best = min(best, costs.pair + same_length(merged, positions))
         if not written[i].isalpha() or not 0 < i < len(written) - 1:
             continue  # signs are substituted, not dropped; edges belong to the word

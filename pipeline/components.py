@@ -138,8 +138,8 @@ def _unreadable_page(doc: Document, index: int, exc: Exception) -> PageRead:
 def lay_out(doc: Document, ctx: Context) -> None:
     """Lines in reading order, running headers/footers marked, page text assembled."""
     for page in doc.pages:
-        page.lines = layout.build_lines(page)
-    layout.mark_running(doc.pages)
+        page.lines = layout.build_lines(page, ctx.config.layout)
+    layout.mark_running(doc.pages, ctx.config.layout)
     for page in doc.pages:
         page.text_raw, page.text = layout.page_texts(page)
 

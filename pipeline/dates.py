@@ -14,14 +14,13 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import functools
-import json
 import re
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from importlib.resources import files
 
 from .document import Cell, DateKind, DateMention, DatePrecision, Table
-from .textnorm import match_key
+from .resources import data_json
+from .textnorm import match_key, words_key
 
 BARE_WORD = re.compile(r"[a-z]+")
 
@@ -35,6 +34,11 @@ class Grammar:
     roman_month: dict[str, int]
     school_year: tuple[int, int]  # the months a school year starts and ends in
     year_part: dict[str, tuple[int, int]]  # "pavasarī" -> (3, 5)
+    until: tuple[str, ...]  # folded: "lidz"
+    barrier: re.Pattern  # line breaks no date runs across (see ``_barriers``)
+    clause_end: re.Pattern
+    stating_year: tuple[str, ...]  # how a year alone ends when it says when: "2022. gadā"
+    doc_year: tuple[re.Pattern, ...]  # a title's year: "2023. gada … darba plāns"
 
 
 def _alt(words: list[str]) -> str:
@@ -43,13 +47,13 @@ def _alt(words: list[str]) -> str:
 
 @functools.cache
 def grammar() -> Grammar:
-    data = json.loads(files("pipeline").joinpath("data/dates_lv.json").read_text("utf-8"))
+    data = data_json("dates_lv.json")
     month_of = {form: int(n) for n, forms in data["months"].items() for form in forms}
     nominative = [forms[0] for forms in data["months"].values()]
     month = rf"(?P<m>{_alt(list(month_of))})(?![a-z])"
     month2 = month.replace("?P<m>", "?P<m2>")
     yw = rf"(?:{_alt(data['year_words'])})"
-    ywg = r"(?:gada|g\.)(?![a-z])"  # "2022. gada martā": only the genitive runs on into a day or month
+    ywg = rf"(?:{_alt(data['year_genitive'])})(?![a-z])"  # "2022. gada martā": only the genitive runs on
     year = r"(?P<y>(?:19|20)\d\d)"
     day = r"(?P<d>[0-3]?\d)"
     until, since = _alt(data["until"]), _alt(data["from"])
@@ -61,7 +65,7 @@ def grammar() -> Grammar:
     school = _alt(data["school_year_words"])
     lead = r"(?<![\w.])"
     # a bare "31.03." is a date only right after līdz/no/uz ("23.2.5." is a section number)
-    keywords = data["until"] + data["from"] + ["uz"]
+    keywords = data["until"] + data["from"] + data["towards"]
     after_keyword = "(?:" + "|".join(f"(?<={re.escape(w)} )" for w in keywords) + ")"
     patterns = [
         # ranges first: they contain the smaller forms
@@ -113,6 +117,25 @@ def grammar() -> Grammar:
         roman_month=data["roman_months"],
         school_year=tuple(data["school_year_months"]),
         year_part={part.replace("\\", ""): tuple(months) for part, months in data["year_parts"].items()},
+        until=tuple(data["until"]),
+        # a blank line, and one after "gadā" ("in the year", which ends a table row: "Pārskats
+        # 2025. gadā" over "10. martā Sanāksme"), unlike "2025. gada" over "24. aprīļa"
+        barrier=re.compile("(?:" + "|".join(f"(?<={w})" for w in data["year_locative"]) + r")[ \t]*\n|\n(?=[ \t]*\n)"),
+        # ";" or a comma before a contrasting conjunction ("…, bet pirmā tikšanās notiks 10. martā")
+        clause_end=re.compile(rf";|,(?=\s+(?:{_alt(data['contrast_conjunctions'])})\b)"),
+        stating_year=tuple(data["stating_year"]),
+        doc_year=_doc_year(data),
+    )
+
+
+def _doc_year(data: dict) -> tuple[re.Pattern, ...]:
+    """ "2023. gada … darba plāns" and "… darba plāns 2026. gadam" / "programma 2024.–2027. gadam"."""
+    title = rf"(?:{_alt(data['title_words'])})"
+    genitive = rf"(?:{_alt(data['year_genitive'])})"
+    after_title = rf"(?:{_alt(data['title_year_words'])})"
+    return (
+        re.compile(rf"(?<![\w.])((?:19|20)\d\d)\.\s*{genitive}[^\n]{{0,80}}?{title}"),
+        re.compile(rf"{title}[^\n.]{{0,40}}?(?<![\w.])((?:19|20)\d\d)\.?(?:\s*[-–—/]\s*(?:19|20)\d\d\.?)?\s*{after_title}"),
     )
 
 
@@ -263,8 +286,9 @@ def find_dates(text: str, year_hint: int | None = None) -> list[DateMention]:
     for s, e, found in found_all:
         kind = found.kind
         start = s
-        if kind in ("point", "deadline") and key[max(0, s - 5) : s] == "lidz ":
-            kind, start = "deadline", s - 5  # "līdz 2027. gada 31. decembrim"
+        word = next((w for w in g.until if key[max(0, s - len(w) - 1):s] == w + " "), None)
+        if kind in ("point", "deadline") and word:
+            kind, start = "deadline", s - len(word) - 1  # "līdz 2027. gada 31. decembrim"
             found.start = found.end
         start += len(text[start:e]) - len(text[start:e].lstrip())
         e -= len(text[start:e]) - len(text[start:e].rstrip())
@@ -283,26 +307,21 @@ def find_dates(text: str, year_hint: int | None = None) -> list[DateMention]:
     return mentions
 
 
-# Line breaks no date runs across: a blank line, and one after "gadā" ("in the year", which
-# ends a table row: "Pārskats 2025. gadā" over "10. martā Sanāksme"), unlike "2025. gada" over
-# "24. aprīļa", one date broken over two lines.
-_BARRIER = re.compile(r"(?<=gadā)[ \t]*\n|\n(?=[ \t]*\n)")
 
 
 def _barriers(text: str, key: str) -> str:
     """``key`` with those line breaks made into a character no pattern crosses (same length)."""
     chars = list(key)
-    for m in _BARRIER.finditer(text):
+    for m in grammar().barrier.finditer(text):
         chars[m.end() - 1] = "|"
     return "".join(chars)
 
 
 # A sentence ends at . ! ? before a capital, a digit or a quote, or at a line that starts like a
 # new row or item (a capital, a digit, a bullet); a blank line ends a paragraph. A clause ends at
-# ";" or at a comma before a contrasting conjunction ("…, bet pirmā tikšanās notiks 10. martā").
+# ``Grammar.clause_end``.
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"„“(]?[A-ZĀČĒĢĪĶĻŅŠŪŽ0-9])|\n(?=[ \t]*[A-ZĀČĒĢĪĶĻŅŠŪŽ0-9•·▪●–—-])")
 _PARAGRAPH_END = re.compile(r"\n[ \t]*\n")
-_CLAUSE_END = re.compile(r";|,(?=\s+(?:bet|savukārt|taču|tomēr|kamēr|turpretī|turpretim)\b)")
 
 
 def _sentences(text: str) -> list[tuple[int, int, bool]]:
@@ -327,7 +346,7 @@ def _years_from_context(text: str, found: list[tuple[int, int, _Found]],
     # about ("2025. gada pārskats", "pārskats par 2025. gadu" in a 2026 plan)
     stated = [(s, f.start.year, f.precision == "year") for s, e, f in found
               if not f.inferred and f.start.year == f.end.year
-              and (f.precision != "year" or text[s:e].rstrip().endswith(("gadā", "gadam", "g.")))]
+              and (f.precision != "year" or text[s:e].rstrip().endswith(grammar().stating_year))]
     if year_hint is None or not stated:
         return found
     sentences = _sentences(text)
@@ -338,8 +357,8 @@ def _years_from_context(text: str, found: list[tuple[int, int, _Found]],
             continue
         n = next(k for k, (a, b, _) in enumerate(sentences) if a <= s < b or b == len(text))
         a, b, prose = sentences[n]
-        a = max([a] + [m.end() for m in _CLAUSE_END.finditer(text, a, s)])
-        b = min([b] + [m.start() for m in _CLAUSE_END.finditer(text, s, b)])
+        a = max([a] + [m.end() for m in grammar().clause_end.finditer(text, a, s)])
+        b = min([b] + [m.start() for m in grammar().clause_end.finditer(text, s, b)])
         own = [(abs(at - s), y) for at, y, _ in stated if a <= at < b]
         if not own and prose and n:
             own = [(abs(at - s), y) for at, y, alone in stated if alone and sentences[n - 1][0] <= at < a]
@@ -357,12 +376,6 @@ def _with_year(day: dt.date, year: int) -> dt.date:
 
 
 TITLE_LINES = 20  # a title is among a document's first lines, not a table row further down
-_TITLE_WORDS = r"(?:plans|programma|strategija|parskats|zinojums|budzets|grafiks|kalendars)"
-# "2023. gada … darba plāns" and "… darba plāns 2026. gadam" / "programma 2024.–2027. gadam"
-DOC_YEAR = (
-    re.compile(rf"(?<![\w.])((?:19|20)\d\d)\.\s*(?:gada|g\.)[^\n]{{0,80}}?{_TITLE_WORDS}"),
-    re.compile(rf"{_TITLE_WORDS}[^\n.]{{0,40}}?(?<![\w.])((?:19|20)\d\d)\.?(?:\s*[-–—/]\s*(?:19|20)\d\d\.?)?\s*(?:gadam|gadiem|gada|g\.|gads)"),
-)
 
 
 def document_year(text: str) -> int | None:
@@ -371,7 +384,7 @@ def document_year(text: str) -> int | None:
     date's (the approval date)."""
     head = "\n".join([line for line in text.split("\n") if line.strip()][:TITLE_LINES])
     key = match_key(head)
-    titles = [m for pattern in DOC_YEAR if (m := pattern.search(key))]
+    titles = [m for pattern in grammar().doc_year if (m := pattern.search(key))]
     if titles:
         return int(min(titles, key=lambda m: m.start(1)).group(1))
     for mention in find_dates(text):
@@ -407,9 +420,7 @@ def merge_table_dates(page: list[DateMention], table: list[DateMention]) -> list
     that date, read in pieces; each page date stands in for one cell date at most; so is a page
     date of the same value whose text has all the cell date's words and more. A cell date
     that is part of a longer page date (one date split over two cells) leaves the page's."""
-    def norm(text: str) -> str:  # cells and pages are repaired apart: compare folded text
-        return " ".join(match_key(text).split())
-
+    norm = words_key  # cells and pages are repaired apart: compare folded text
     kept, added = list(page), []
     for t in table:
         whole, room = norm(t.text), len(norm(t.text))

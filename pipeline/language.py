@@ -25,13 +25,19 @@ from dataclasses import dataclass, replace
 import wordfreq
 
 from .lexicon import Lexicon, get_lexicon
-from .textnorm import LATVIAN_MARKED, fold
+from .textnorm import LATVIAN_MARKED, confusions, fold
 
 LATVIAN = "lv"
 OTHERS = ("en", "de", "ru")
 WORD = re.compile(r"[^\W\d_]+(?:[$&€@§'’][^\W\d_]+)*")
-# a non-Latvian OCR model's look-alikes for marked letters, inside a word
-OCR_MARKS = re.compile(r"[^\W\d_][$&€@§éèëêáàíìúùñ]|[$&€@§éèëêáàíìúùñ][^\W\d_]")
+
+
+@functools.cache
+def _ocr_marks() -> re.Pattern[str]:
+    """A letter beside a character a non-Latvian OCR model writes for a Latvian letter (the single
+    characters of the repair channel's confusions): ``sist€ma``, ``nodro$inat``."""
+    signs = re.escape("".join(c for c in confusions("words")["anywhere"] if len(c) == 1))
+    return re.compile(rf"[^\W\d_][{signs}]|[{signs}][^\W\d_]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +72,7 @@ def _evidence(words: set[str], lex: Lexicon, rules: LanguageRules) -> _Evidence:
     folded = lex.by_fold({fold(w) for w in plain})
     latvian, foreign = {}, {}
     for w in words:
-        if LATVIAN_MARKED.intersection(w) or OCR_MARKS.search(w):
+        if LATVIAN_MARKED.intersection(w) or _ocr_marks().search(w):
             score = 7.0  # marked letters, or a look-alike of one, inside a word: Latvian
         else:
             score = _zipf(freqs[w]) or (rules.known_floor if freqs[w] else 0.0)

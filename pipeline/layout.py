@@ -7,6 +7,7 @@ read column regions column by column and everything else (tables included) row b
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
 import statistics
@@ -17,29 +18,29 @@ from dataclasses import dataclass
 
 from .document import Line, Page, Ruling
 from .geometry import Box, free_spans, visual_lines
+from .options import LayoutSettings
+from .resources import data_json
 from .textnorm import clean_text, loose_key
 
-BAND = 0.12  # share of the page height at the top and bottom where running lines live
-MIN_COLUMN_ROWS = 3  # rows a gutter needs on each side before it splits the page into columns
-GUTTER_WIDTH = 0.9  # narrowest gutter, in median word heights (LaTeX sets 1 em; a space is ~0.3)
-CELL_GAP = 1.5  # gap between table cells on one line, in that line's word heights
-HEADER_GAP = 1.5  # gap that sets a header/footer off the body, in median word heights
-PARAGRAPH_PITCH = 1.45  # baseline step, in typical line pitches, that starts a new block
-SIZE_CHANGE = 1.3  # word-height ratio between adjacent lines that starts a new block
-LINE_TOLERANCE = 0.5  # vertical distance of word centres on one line, in median word heights
-SPECK = 0.4  # words lower than this share of the median height: punctuation, OCR specks
+DEFAULT = LayoutSettings()
 
-_PAGE_NUMBER = re.compile(
-    r"""
-    [-–—(\[]?\s*
-    (?:(?:lappuse|lapa|lpp\.?|page|p\.)\s*)?
-    \d{1,3}\.?
-    (?:\s*lpp\.?)?
-    (?:\s*(?:/|no|of)\s*\d{1,4}\.?)?
-    \s*[-–—)\]]?
-    """,
-    re.X | re.I,
-)
+
+@functools.cache
+def _page_number() -> re.Pattern[str]:
+    """A bare page number and the words around it (``data/layout_lv.json``): "3. lpp.", "5 no 12"."""
+    words = data_json("layout_lv.json")["page_number"]
+    before, after, of = ("|".join(words[k]) for k in ("before", "after", "of"))
+    return re.compile(
+        rf"""
+        [-–—(\[]?\s*
+        (?:(?:{before})\s*)?
+        \d{{1,3}}\.?
+        (?:\s*(?:{after}))?
+        (?:\s*(?:/|{of})\s*\d{{1,4}}\.?)?
+        \s*[-–—)\]]?
+        """,
+        re.X | re.I,
+    )
 
 
 @dataclass(slots=True)
@@ -102,7 +103,7 @@ class _Region:
     gutters: list[_Channel]
 
 
-def build_lines(page: Page) -> list[Line]:
+def build_lines(page: Page, s: LayoutSettings = DEFAULT) -> list[Line]:
     """Lines of ``page`` in reading order, ``block`` numbering paragraphs, columns and tables.
 
     Two text columns are read whole, left then right; lines that cross the gutter (titles,
@@ -114,14 +115,14 @@ def build_lines(page: Page) -> list[Line]:
     if not words:
         return []
     height = statistics.median(max(w.height, 0.1) for w in words)
-    rows = sorted((_Row.of(chain) for chain in visual_lines(words, LINE_TOLERANCE * height, SPECK * height)),
+    rows = sorted((_Row.of(chain) for chain in visual_lines(words, s.line_tolerance * height, s.speck * height)),
                   key=lambda r: r.centre)
-    regions = _regions(rows, _gutters(rows, GUTTER_WIDTH * height), page.height, height)
-    units = list(_reading_order(rows, regions, page.rulings))
-    return _into_blocks(units, height)
+    regions = _regions(rows, _gutters(rows, s.gutter_width * height, s.min_column_rows), page.height, height, s)
+    units = list(_reading_order(rows, regions, page.rulings, s))
+    return _into_blocks(units, height, s)
 
 
-def mark_running(pages: list[Page]) -> None:
+def mark_running(pages: list[Page], s: LayoutSettings = DEFAULT) -> None:
     """Set ``page.running`` to the header, footer and page-number lines of every page.
 
     A band line is running when, with digits and diacritics ignored, it recurs in the same band
@@ -139,16 +140,16 @@ def mark_running(pages: list[Page]) -> None:
             continue
         counted += 1
         for number, line in enumerate(page.lines):
-            band = _band(line, page.height)
+            band = _band(line, page.height, s.band)
             if band is None:
                 continue
             text = line.text.strip()
-            if _PAGE_NUMBER.fullmatch(text):
+            if _page_number().fullmatch(text):
                 number_candidates.append((index, number, band))
-            elif not _is_tabular(line) and (key := loose_key(text)):
+            elif not _is_tabular(line, s.cell_gap) and (key := loose_key(text)):
                 seen[band, key].add(index)
                 repeat_candidates.append((index, number, (band, key)))
-    needed = max(2, math.ceil(counted / 2))
+    needed = max(2, math.ceil(counted * s.running_share))
     for index, number, slot in repeat_candidates:
         if len(seen[slot]) >= needed:
             pages[index].running.add(number)
@@ -165,7 +166,7 @@ def page_texts(page: Page) -> tuple[str, str]:
     return raw, clean_text(kept)
 
 
-def _gutters(rows: list[_Row], min_width: float) -> list[_Channel]:
+def _gutters(rows: list[_Row], min_width: float, min_rows: int) -> list[_Channel]:
     """Whitespace strips at least ``min_width`` wide with words on both sides for several rows.
 
     A sweep down the rows keeps each open strip as the intersection of the rows' free spans;
@@ -193,7 +194,7 @@ def _gutters(rows: list[_Row], min_width: float) -> list[_Channel]:
                 kept.append(channel)
         open_ = kept
     closed.extend(open_)
-    return [c for c in closed if c.n_left >= MIN_COLUMN_ROWS and c.n_right >= MIN_COLUMN_ROWS]
+    return [c for c in closed if c.n_left >= min_rows and c.n_right >= min_rows]
 
 
 def _widest_overlap(
@@ -208,11 +209,11 @@ def _widest_overlap(
 
 
 def _regions(
-    rows: list[_Row], gutters: list[_Channel], page_height: float, height: float
+    rows: list[_Row], gutters: list[_Channel], page_height: float, height: float, s: LayoutSettings
 ) -> list[_Region]:
     """Gutters whose rows overlap, merged into regions (top to bottom)."""
     for gutter in gutters:
-        _trim_band_rows(rows, gutter, page_height, height)
+        _trim_band_rows(rows, gutter, page_height, height, s)
     regions: list[_Region] = []
     for gutter in sorted(gutters, key=lambda g: g.first):
         if regions and gutter.first <= regions[-1].last:
@@ -223,7 +224,8 @@ def _regions(
     return regions
 
 
-def _trim_band_rows(rows: list[_Row], gutter: _Channel, page_height: float, height: float) -> None:
+def _trim_band_rows(rows: list[_Row], gutter: _Channel, page_height: float, height: float,
+                    s: LayoutSettings) -> None:
     """Take header/footer rows off the ends of a gutter's span so they are read first or last.
 
     A header or page number standing on one side of the gutter, in the top or bottom band and
@@ -233,9 +235,9 @@ def _trim_band_rows(rows: list[_Row], gutter: _Channel, page_height: float, heig
     def set_off(end: int, inner: int) -> bool:
         row, neighbour = rows[end], rows[inner]
         one_sided = row.x1 <= gutter.a or row.x0 >= gutter.b
-        in_band = min(row.centre, page_height - row.centre) <= BAND * page_height
+        in_band = min(row.centre, page_height - row.centre) <= s.band * page_height
         gap = neighbour.top - row.bottom if inner > end else row.top - neighbour.bottom
-        return one_sided and in_band and gap > HEADER_GAP * height
+        return one_sided and in_band and gap > s.header_gap * height
 
     while gutter.first < gutter.last and set_off(gutter.first, gutter.first + 1):
         gutter.first += 1
@@ -244,7 +246,7 @@ def _trim_band_rows(rows: list[_Row], gutter: _Channel, page_height: float, heig
 
 
 def _reading_order(
-    rows: list[_Row], regions: list[_Region], rulings: list[Ruling]
+    rows: list[_Row], regions: list[_Region], rulings: list[Ruling], s: LayoutSettings
 ) -> Iterator[tuple[Hashable, list[Box]]]:
     """(group, boxes) per line in reading order; a group is one flow, column or table."""
     position = 0
@@ -252,7 +254,7 @@ def _reading_order(
         for row in rows[position:region.first]:
             yield ("flow", number), row.boxes
         stacks = _stacks(rows, region)
-        if _is_text_columns(stacks, region, rows, rulings):
+        if _is_text_columns(stacks, region, rows, rulings, s):
             for column, stack in enumerate(stacks):
                 for boxes in stack:
                     yield ("column", number, column), boxes
@@ -279,10 +281,10 @@ def _stacks(rows: list[_Row], region: _Region) -> list[list[list[Box]]]:
 
 
 def _is_text_columns(
-    stacks: list[list[list[Box]]], region: _Region, rows: list[_Row], rulings: list[Ruling]
+    stacks: list[list[list[Box]]], region: _Region, rows: list[_Row], rulings: list[Ruling], s: LayoutSettings
 ) -> bool:
     """Two or three stacks of prose with no rule drawn across a gutter: columns, not a table."""
-    if not 2 <= len(stacks) <= 3:
+    if not 2 <= len(stacks) <= s.max_columns:
         return False
     top, bottom = rows[region.first].top, rows[region.last].bottom
     ruled_across = any(
@@ -290,15 +292,15 @@ def _is_text_columns(
         for gutter in region.gutters
         for rule in rulings
     )
-    return not ruled_across and all(_is_prose(stack) for stack in stacks)
+    return not ruled_across and all(_is_prose(stack, s) for stack in stacks)
 
 
-def _is_prose(stack: list[list[Box]]) -> bool:
+def _is_prose(stack: list[list[Box]], s: LayoutSettings) -> bool:
     """Lines of several words, nearly all with letters: what a column of text looks like."""
-    if len(stack) < MIN_COLUMN_ROWS:
+    if len(stack) < s.min_column_rows:
         return False
     lettered = sum(any(ch.isalpha() for b in piece for ch in b.word.text) for piece in stack)
-    return statistics.median(len(piece) for piece in stack) >= 2 and lettered >= 0.7 * len(stack)
+    return statistics.median(len(piece) for piece in stack) >= 2 and lettered >= s.prose_lettered * len(stack)
 
 
 @dataclass(slots=True)
@@ -320,7 +322,7 @@ class _Extent:
         )
 
 
-def _into_blocks(units: list[tuple[Hashable, list[Box]]], height: float) -> list[Line]:
+def _into_blocks(units: list[tuple[Hashable, list[Box]]], height: float, s: LayoutSettings) -> list[Line]:
     """Lines numbered into blocks: a new group, a paragraph gap, a size change or a side step.
 
     The paragraph gap is measured against the page's usual line pitch (the lower median of
@@ -336,31 +338,31 @@ def _into_blocks(units: list[tuple[Hashable, list[Box]]], height: float) -> list
     lines: list[Line] = []
     block = -1
     for i, (group, boxes) in enumerate(units):
-        if i == 0 or group != units[i - 1][0] or _breaks(extents[i - 1], extents[i], pitch):
+        if i == 0 or group != units[i - 1][0] or _breaks(extents[i - 1], extents[i], pitch, s):
             block += 1
         lines.append(Line(words=[b.word for b in boxes], block=block))
     return lines
 
 
-def _breaks(prev: _Extent, cur: _Extent, pitch: float) -> bool:
+def _breaks(prev: _Extent, cur: _Extent, pitch: float, s: LayoutSettings) -> bool:
     step = cur.base - prev.base
     sizes = max(prev.size, cur.size) / min(prev.size, cur.size)
     apart = cur.x0 > prev.x1 or cur.x1 < prev.x0
-    return step > PARAGRAPH_PITCH * pitch or step < -0.5 * pitch or sizes > SIZE_CHANGE or apart
+    return step > s.paragraph_pitch * pitch or step < -0.5 * pitch or sizes > s.size_change or apart
 
 
-def _band(line: Line, page_height: float) -> str | None:
+def _band(line: Line, page_height: float, band: float) -> str | None:
     centre = (line.top + line.bottom) / 2
-    if centre <= BAND * page_height:
+    if centre <= band * page_height:
         return "top"
-    if centre >= (1 - BAND) * page_height:
+    if centre >= (1 - band) * page_height:
         return "bottom"
     return None
 
 
-def _is_tabular(line: Line) -> bool:
+def _is_tabular(line: Line, cell_gap: float) -> bool:
     """Two or more cell-wide gaps: a table row, however often it repeats."""
-    limit = CELL_GAP * statistics.median(max(w.height, 0.1) for w in line.words)
+    limit = cell_gap * statistics.median(max(w.height, 0.1) for w in line.words)
     words = sorted(line.words, key=lambda w: w.x0)
     gaps = sum(b.x0 - a.x1 >= limit for a, b in zip(words, words[1:]))
     return gaps >= 2

@@ -9,20 +9,18 @@ head nouns ("novads", "pilsēta"), "bijušais" for former units, lists and their
 """
 from __future__ import annotations
 
-import csv
-import json
 import re
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache, partial
-from pathlib import Path
+from functools import cache, partial
 from typing import Generic, TypeVar, cast, get_args
 
 from pipeline.document import Cell, MunicipalityKind, MunicipalityMention, MunicipalityStatus, Table
-from pipeline.textnorm import LATVIAN_MARKED, ascii_fold, match_key
+from pipeline.resources import data_json, data_rows
+from pipeline.textnorm import LATVIAN_MARKED, match_key
+from pipeline.textnorm import name_key as _fold
 
-_DATA = Path(__file__).with_name("data")
 _CASES = ("nom", "gen", "dat", "acc", "loc")
 _CITY_KINDS = ("valstspilseta", "pilseta")
 _TOKEN = re.compile(r"[^\W_]+(?:[$€&][^\W_]+)*|\$[^\W\d_]+")
@@ -40,31 +38,8 @@ _SENTENCE_START = re.compile(r"(?:[.!?:;•\n]|\s[-–—])\s*$")
 T = TypeVar("T")
 
 
-@cache
 def _rules() -> dict:
-    return json.loads((_DATA / "municipalities_rules.json").read_text(encoding="utf-8"))
-
-
-def _rows(name: str) -> list[dict[str, str]]:
-    with open(_DATA / name, encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f, delimiter="\t"))
-
-
-@lru_cache(maxsize=65536)
-def _fold(word: str) -> str:
-    """Lower-case, repair the OCR confusions listed in the rules, and drop diacritics.
-
-    Both the gazetteer's generated forms and the text's tokens go through this, so "Rézekné",
-    "Rezekne" and "Rēzeknē" meet on "rezekne".
-    """
-    for pattern, replacement in _ocr_confusions():
-        word = pattern.sub(replacement, word)
-    return ascii_fold(word)
-
-
-@cache
-def _ocr_confusions() -> list[tuple[re.Pattern[str], str]]:
-    return [(re.compile(p), r) for p, r in _rules()["ocr_confusions"]]
+    return data_json("municipalities_rules.json")
 
 
 def _declension_class(word: str) -> str:
@@ -204,16 +179,16 @@ def _kind(value: str) -> MunicipalityKind:
 @cache
 def _gazetteer() -> _Gazetteer:
     rules = _rules()
-    atvk = _rows("atvk_2021.tsv")
+    atvk = data_rows("atvk_2021.tsv")
     atvk_code = {(r["name"], r["municipality"]): r["atvk"] for r in atvk}
     current = {r["name"]: _Unit(r["name"], _kind(r["kind"]), "current", r["name"], r["code"],
                                 atvk_code[r["name"], r["name"]])
-               for r in _rows("municipalities_current.tsv")}
+               for r in data_rows("municipalities_current.tsv")}
     former = {r["name"]: _Unit(r["name"], _kind(r["kind"]), "former", r["successor"], current[r["successor"]].code)
-              for r in _rows("municipalities_former.tsv")}
+              for r in data_rows("municipalities_former.tsv")}
     places: _FormIndex[tuple[_Place, str]] = _FormIndex()
     standalone = [(u, "", False) for u in current.values() if u.kind == "valstspilseta"]
-    for r in _rows("municipalities_places.tsv"):
+    for r in data_rows("municipalities_places.tsv"):
         owner = current[r["municipality"]]
         unit = _Unit(r["name"], _kind(r["kind"]), "current", owner.name, owner.code,
                      atvk_code.get((r["name"], owner.name)))

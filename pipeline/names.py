@@ -12,17 +12,20 @@ for text that has its marks.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
+from .resources import data_json
 from .textnorm import fold
 
 OPENING = "„“«\"‘"
 CLOSING = "”“»\"’"
-# legal forms before a quoted firm or body name (lower-cased, folded spelling)
-LEGAL_FORMS = frozenset({
-    "sia", "as", "psia", "vsia", "ik", "zs", "ks", "pks", "biedriba", "biedribas", "biedribai",
-    "nodibinajums", "nodibinajuma", "fonds", "fonda", "kooperativa", "kooperativs", "a/s",
-})
+
+
+@functools.cache
+def legal_forms() -> frozenset[str]:
+    """Legal forms before a quoted firm or body name, folded (``legal_forms`` in the repair rules)."""
+    return frozenset(fold(w.lower()) for w in data_json("repair_rules.json")["legal_forms"])
 
 
 @dataclass(slots=True)
@@ -35,7 +38,7 @@ class NameSpotter:
     def is_name(self, lead: str, core: str, trail: str, sentence_start: bool) -> bool:
         """Whether this word is (part of) a name; call it for every word, in order."""
         if lead and any(c in OPENING for c in lead):
-            self.quoted = self.previous in LEGAL_FORMS and core[:1].isupper()
+            self.quoted = self.previous in legal_forms() and core[:1].isupper()
         name = self.quoted or (core[:1].isupper() and not core.isupper() and not sentence_start)
         if trail and any(c in CLOSING for c in trail):
             self.quoted = False

@@ -1,8 +1,8 @@
 """The one options model: what a run may be told, checked once when it is made.
 
 Like OCRmyPDF's ``OcrOptions`` and its ``_validation``: ``Config`` is what the library takes
-(``ingest_file``, the watcher, the flow's tasks), with the triage, input-limit and table settings
-as nested dataclasses; ``Config(...)`` refuses a bad value with an ``OptionError`` naming it, so
+(``ingest_file``, the watcher, the flow's tasks), with the triage, input-limit, layout and table
+settings as nested dataclasses; ``Config(...)`` refuses a bad value with an ``OptionError`` naming it, so
 no stage checks its options again. ``OPTIONS`` lists the ones a user sets: the command line's
 flags are made from it (``add_arguments``) and the flow's parameters are checked against it.
 """
@@ -48,6 +48,39 @@ def _tables() -> TableSettings:
     return TableSettings()
 
 
+@dataclass(frozen=True, slots=True)
+class LayoutSettings:
+    """Every threshold of page layout (``pipeline.layout``): lines, columns, blocks, running lines.
+
+    Lengths are in median word heights of the page, so one setting works for any font size and
+    for OCR boxes. Checked when made, like ``Config``."""
+
+    line_tolerance: float = 0.5  # vertical distance of word centres on one line
+    speck: float = 0.4  # words lower than this share of the median height: punctuation, OCR specks
+    gutter_width: float = 0.9  # narrowest gutter between columns (LaTeX sets 1 em; a space is ~0.3)
+    min_column_rows: int = 3  # rows a gutter needs on each side before it splits the page into columns
+    max_columns: int = 3  # more side-by-side stacks than this are a table, not text columns
+    prose_lettered: float = 0.7  # share of a column's lines with letters (fewer: a table's numbers)
+    paragraph_pitch: float = 1.45  # baseline step, in typical line pitches, that starts a new block
+    size_change: float = 1.3  # word-height ratio between adjacent lines that starts a new block
+    band: float = 0.12  # share of the page height at the top and bottom where running lines live
+    header_gap: float = 1.5  # gap that sets a header/footer off the body
+    cell_gap: float = 1.5  # gap between table cells on one line (two such gaps: a table row, never running)
+    running_share: float = 0.5  # share of pages (and at least two) a running header/footer recurs on
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            if not getattr(self, f.name) > 0:
+                raise OptionError(f"layout.{f.name} must be more than 0, not {getattr(self, f.name)}")
+        for name, ok, bound in (("band", self.band < 0.5, "below 0.5"),
+                                ("running_share", self.running_share <= 1, "at most 1"),
+                                ("prose_lettered", self.prose_lettered <= 1, "at most 1"),
+                                ("max_columns", self.max_columns >= 2, "at least 2"),
+                                ("size_change", self.size_change >= 1, "at least 1")):
+            if not ok:
+                raise OptionError(f"layout.{name} must be {bound}, not {getattr(self, name)}")
+
+
 @dataclass(frozen=True)
 class Config:
     dpi: int = 300  # render resolution for OCR
@@ -58,6 +91,7 @@ class Config:
     limits: Limits = field(default_factory=_limits)
     triage: TriageRules = field(default_factory=_triage)
     tables: TableSettings = field(default_factory=_tables)
+    layout: LayoutSettings = field(default_factory=LayoutSettings)
 
     def __post_init__(self) -> None:
         _validate(self)

@@ -4,7 +4,7 @@ A noisy-channel corrector with guards and a word-sequence model. Only Latvian li
 repaired (``language``); English, German or Russian lines stay as written and never reach the
 model. For each word that is not already a Latvian form, candidates come from the channels
 that damage Latvian text (a code page mix-up, a non-Latvian OCR model's confusions from
-``data/repair_rules.json``, diacritics typed away), looked up in the lexicon and the word
+``data/ocr_confusions.json``, diacritics typed away), looked up in the lexicon and the word
 model's vocabulary by their folded spelling, scored by log-frequency minus channel cost. The
 guards decide what a word may become before anything chooses: a name keeps everything but its
 visible damage, never its case ending (``names``); a word no channel places may be a few OCR
@@ -19,20 +19,19 @@ from __future__ import annotations
 
 import functools
 import itertools
-import json
 import math
 import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib.resources import files
 
 import ftfy
 
 from . import channel, language, names, wordmodel
 from .document import Repair, RepairKind
 from .lexicon import Lexicon, get_lexicon
-from .textnorm import LATVIAN_MARKED, fold
+from .resources import data_json
+from .textnorm import LATVIAN_MARKED, confusions, fold
 
 TOKEN = re.compile(r"\S+")
 INNER_SPLIT = re.compile(r"[^\W\d_]-[^\W\d_]|\d\.[^\W\d_]{3,}")
@@ -54,8 +53,6 @@ FTFY = ftfy.TextFixerConfig(
 )
 # Spacing and combining marks that PDF text layers leave beside their letter.
 SPACING_MARKS = {"¯": "\u0304", "ˉ": "\u0304", "ˇ": "\u030c", "¸": "\u0327", "˛": "\u0328", "ʼ": "\u0326"}
-CEDILLA_FIX = {"k\u0326": "ķ", "l\u0326": "ļ", "n\u0326": "ņ", "g\u0326": "ģ", "g\u0312": "ģ",
-               "K\u0326": "Ķ", "L\u0326": "Ļ", "N\u0326": "Ņ", "G\u0326": "Ģ"}
 DETACHED = re.compile(r"([A-Za-z]) ?([¯ˉˇ¸˛\u0304\u030c\u0327\u0326\u0312])|([¯ˉˇ¸˛]) ?([A-Za-z])")
 
 
@@ -86,6 +83,7 @@ class ModelRules:
 @dataclass(frozen=True)
 class Rules:
     mojibake_marks: frozenset[str]
+    cedilla_fix: dict[str, str]  # letter + comma below (Unicode's Romanian form) -> the Latvian letter
     confusions: dict[str, list[str]]
     after_letter: dict[str, list[str]]
     word_start: dict[str, list[str]]
@@ -111,13 +109,15 @@ class Rules:
 
 @functools.cache
 def rules() -> Rules:
-    data = json.loads(files("pipeline").joinpath("data/repair_rules.json").read_text("utf-8"))
+    data = data_json("repair_rules.json")
+    ocr = confusions("words")
     return Rules(
         mojibake_marks=frozenset(data["mojibake_marks"]),
-        confusions=data["ocr_confusions"],
-        after_letter=data["ocr_confusions_after_letter"],
-        word_start=data["ocr_confusions_word_start"],
-        word_end=data["ocr_confusions_word_end"],
+        cedilla_fix=data["cedilla_fix"],
+        confusions=ocr["anywhere"],
+        after_letter=ocr["after_letter"],
+        word_start=ocr["word_start"],
+        word_end=ocr["word_end"],
         confusion_cost=data["confusion_cost"],
         max_variants=data["max_variants"],
         prepositions=frozenset(fold(p) for p in data["prepositions"]),
@@ -166,7 +166,7 @@ def _fix_marks(text: str, out: list[Repair]) -> str:
         letter = match.group(1) or match.group(4)
         mark = match.group(2) or match.group(3)
         combined = unicodedata.normalize("NFC", letter + SPACING_MARKS.get(mark, mark))
-        combined = CEDILLA_FIX.get(letter + SPACING_MARKS.get(mark, mark), combined)
+        combined = rules().cedilla_fix.get(letter + SPACING_MARKS.get(mark, mark), combined)
         if len(combined) != 1 or combined not in LATVIAN_MARKED:
             return match.group(0)
         out.append(Repair(match.group(0), combined, "diacritic_mark", 0.95, match.start()))

@@ -12,15 +12,14 @@ way KPI tables write the same targets (``≥ 80%``); "samazināt līdz 15%" is a
 from __future__ import annotations
 
 import functools
-import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from importlib.resources import files
 
 from .dates import find_dates
 from .document import DateMention, Table, Target
 from .municipalities import find_municipalities
+from .resources import data_json
 from .textnorm import fold_lower as _key
 from .textnorm import match_key
 
@@ -66,7 +65,7 @@ def _alt(phrases: Iterable[str]) -> str:
 
 @functools.cache
 def _vocabulary() -> _Vocabulary:
-    data = json.loads(files("pipeline").joinpath("data/targets_phrases.json").read_text("utf-8"))
+    data = data_json("targets_phrases.json")
     prose_ops = {_key(p["phrase"]): p["operator"] for p in data["prose"]}
     # a cell may also say it in words ("vismaz 45%"); phrases with an object gap are prose only
     operators = {_key(k): v for k, v in data["operators"].items()} | {
@@ -74,7 +73,8 @@ def _vocabulary() -> _Vocabulary:
     units = {_key(k): v for k, v in data["units"].items()}
     unit = rf"(?P<unit>{_alt(units)})(?![^\W\d_])"
     # year phrases are also cut from the ends of a prose indicator, whole words and "līdz" with them
-    year_phrase = r"\b(?:lidz\s+)?(?:" + "|".join(y.replace("(?P<y>", "(?:") for y in data["years"]) + r")\S*"
+    until = "|".join(data_json("dates_lv.json")["until"])  # "līdz 2027. gadam", folded
+    year_phrase = rf"\b(?:(?:{until})\s+)?(?:" + "|".join(y.replace("(?P<y>", "(?:") for y in data["years"]) + r")\S*"
     prose = []
     for phrase, op in sorted(prose_ops.items(), key=lambda kv: len(kv[0]), reverse=True):
         before, _, after = phrase.partition("…")

@@ -1,15 +1,20 @@
-"""Text-level clean-up shared by page text and multi-line table cells.
+"""Text-level clean-up shared by page text and multi-line table cells, and all folding.
 
 Kept apart from the geometry in ``layout`` because it works on plain strings: the table stage
-runs the same rules over the lines of one cell.
+runs the same rules over the lines of one cell. Every key a matcher compares words on is made
+here (``fold``, ``match_key``, ``words_key``, ``name_key``, ``loose_key``), and the one table of
+OCR confusions (``data/ocr_confusions.json``) is read here for each of its readers.
 """
 from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache, lru_cache
 
 from ftfy.fixes import fix_latin_ligatures
 from unidecode import unidecode
+
+from .resources import data_json
 
 SOFT_HYPHEN = "\u00ad"
 # Hyphens that may split a word at a line end; dashes (– —) never do.
@@ -21,8 +26,15 @@ _NON_WORD = re.compile(r"[^\w#]+")
 LATVIAN_FOLD = str.maketrans("āčēģīķļņšūžōŗĀČĒĢĪĶĻŅŠŪŽŌŖ", "acegiklnsuzorACEGIKLNSUZOR")
 MARKED_LOWER = "āčēģīķļņšūž"  # the letters of today's Latvian alphabet that carry a mark
 LATVIAN_MARKED = frozenset(MARKED_LOWER + MARKED_LOWER.upper())
-# characters a non-Latvian OCR model puts where a Latvian letter was (seed 001: é, $, &)
-LOOKALIKES = str.maketrans("éèëê&€@$§íìïáàúù", "eeeeeeessiiiaauu")
+# where in a word an OCR confusion may be read (the "at" of data/ocr_confusions.json), as a regex
+_CONFUSION_AT = {
+    "anywhere": "{}",
+    "word_start": "^{}",
+    "word_end": "{}$",
+    "after_letter": r"(?<=[^\W\d_]){}",
+    "inside_word": r"(?<=[^\W\d_]){}(?=[a-zāčēģīķļņšūž]|$)",
+}
+_CONFUSION_READERS = ("words", "keys", "names", "edits")
 _OPENERS = "\"'„“”«»‘’([{"
 
 
@@ -47,11 +59,55 @@ def fold_lower(text: str) -> str:
     return _lower_same_length(fold(text))
 
 
+@cache
+def confusions(reader: str) -> dict[str, dict[str, list[str]]]:
+    """The OCR confusions one reader uses (``data/ocr_confusions.json``, the only table of them):
+    position in the word -> what the text shows -> the letters it may stand for, likeliest first."""
+    if reader not in _CONFUSION_READERS:
+        raise ValueError(f"unknown reader of OCR confusions {reader!r}")
+    table: dict[str, dict[str, list[str]]] = {at: {} for at in _CONFUSION_AT}
+    for rule in data_json("ocr_confusions.json")["rules"]:
+        if rule["at"] not in table or not set(rule["in"]) <= set(_CONFUSION_READERS):
+            raise ValueError(f"ocr_confusions.json: bad rule {rule}")
+        if reader in rule["in"]:
+            table[rule["at"]][rule["read"]] = rule["as"]
+    return table
+
+
+@cache
+def _lookalikes() -> dict[int, str]:
+    """Single characters a non-Latvian OCR model puts for a Latvian letter, to that letter folded
+    (seed 001: é, $, &); one character for one keeps ``match_key`` the length of its text."""
+    return str.maketrans({read: fold(letters[0]) for read, letters in confusions("keys")["anywhere"].items()})
+
+
 def match_key(text: str) -> str:
     """Lower-cased, folded, OCR look-alikes mapped, same length as ``text``: what rule-based
     matchers (dates, targets) read, so ``jūlijā``, ``julija`` and ``jülija`` all match alike
     and spans map back to the original one to one."""
-    return _lower_same_length(fold(text).translate(LOOKALIKES))
+    return _lower_same_length(fold(text).translate(_lookalikes()))
+
+
+def words_key(text: str) -> str:
+    """``match_key`` with whitespace runs made one space: how texts repaired apart (a table's cell
+    and its page) are compared, so a cell's line break matches the page's space."""
+    return " ".join(match_key(text).split())
+
+
+@cache
+def _name_confusions() -> list[tuple[re.Pattern[str], str]]:
+    return [(re.compile(_CONFUSION_AT[at].format(re.escape(read))), letters[0])
+            for at, rules in confusions("names").items() for read, letters in rules.items()]
+
+
+@lru_cache(maxsize=65536)
+def name_key(word: str) -> str:
+    """The gazetteer's key of a word: the OCR confusions meant for names repaired, then
+    ``ascii_fold``. The gazetteer's forms and the text's words both go through it, so
+    ``Rézekné``, ``Rezekne`` and ``Rēzeknē`` meet on ``rezekne`` and ``Jiirmala`` on ``jurmala``."""
+    for pattern, letter in _name_confusions():
+        word = pattern.sub(letter, word)
+    return ascii_fold(word)
 
 
 def ascii_fold(word: str) -> str:

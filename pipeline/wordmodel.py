@@ -36,17 +36,17 @@ import threading
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from importlib.resources import files
 from pathlib import Path
 from typing import TypeVar, cast
 
 from .lexicon import cache_dir, get_lexicon
+from .resources import data_bytes
 from .textnorm import LATVIAN_MARKED, fold
 
 _T = TypeVar("_T")
 
 FORMAT = 1
-CORPUS = "data/lvtb-train.sentences.txt.xz"
+CORPUS = "lvtb-train.sentences.txt.xz"
 BOS, EOS, NUM, COMMA = "<s>", "</s>", "<num>", ","
 DISCOUNT = 0.75  # Kneser-Ney's absolute discount
 KN_SHARE = 0.2  # the unigram level: this much KN continuation, the rest wordfreq (tuned on a sample)
@@ -364,7 +364,7 @@ def _max_marginals(padded: list[Sequence[tuple[str, float]]], logp: dict[tuple[s
 
 def bundled_corpus() -> bytes:
     """The LVTB training sentences shipped with the package (xz-compressed)."""
-    return files("pipeline").joinpath(CORPUS).read_bytes()
+    return data_bytes(CORPUS)
 
 
 def base_model(folder: Path, corpus: bytes) -> Path:

@@ -13,6 +13,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from pipeline.document import Line, Page, Ruling, Word
 from pipeline.layout import build_lines, mark_running, page_texts
+from pipeline.options import LayoutSettings
 from pipeline.textnorm import clean_text, join_hyphenated, normalize_text
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
@@ -260,8 +261,9 @@ def test_running_lines_dropped_from_text_kept_in_raw(
     assert "12 pašvaldības iesniedza pieteikumus" in page_texts(pages[1])[1]
 
 
-def test_bare_page_number_on_a_single_page() -> None:
-    page = _page(_words("Vienīgās lapas teksts", 72, 100) + _words("3", 290, 805))
+@pytest.mark.parametrize("number", ["3", "lapa 3 no 9", "3. lpp.", "Page 3 of 9", "p. 3"])
+def test_bare_page_number_on_a_single_page(number: str) -> None:
+    page = _page(_words("Vienīgās lapas teksts", 72, 100) + _words(number, 290, 805))
     mark_running([page])
     assert page_texts(page)[1] == "Vienīgās lapas teksts"
 
@@ -295,6 +297,8 @@ def test_band_line_is_running_from_half_of_the_pages(repeats: int, running: bool
     ]
     mark_running(pages)
     assert [bool(page.running) for page in pages] == [running] * repeats + [False] * (6 - repeats)
+    mark_running(pages, LayoutSettings(running_share=1 / 3))  # the share is the config's, not a constant
+    assert [bool(page.running) for page in pages[:repeats]] == [True] * repeats
 
 
 # --- text normalisation --------------------------------------------------------------------

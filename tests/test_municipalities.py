@@ -14,6 +14,8 @@ from bench.scoring import precision_recall
 from pipeline.components import Config, Context, find_entities
 from pipeline.document import Cell, Document, MunicipalityMention, Page, Table
 from pipeline.municipalities import find_municipalities, inflect, list_count_warnings, place_columns
+from pipeline.repair import repair_text
+from pipeline.textnorm import confusions, name_key
 
 DATA = Path(__file__).resolve().parents[1] / "pipeline" / "data"
 
@@ -117,6 +119,27 @@ def test_declension_rules(word, cls, forms):
 ])
 def test_inflected_and_damaged_forms(text, name):
     assert [m.name for m in find_municipalities(text)] == [name]
+
+
+def test_names_take_only_their_own_ocr_confusions() -> None:
+    """One confusion table serves repair, match keys and names; names take only the rules meant
+    for them. The repair channel's word-start I -> l (a misread "lēmums") must not reach names:
+    "Ilūkste" and "Ilūkstes novads" resolve, while the damage the names' rules are for still does."""
+    assert name_key("Ilūkstes") == "ilukstes" and name_key("LTvānu") == "livanu"
+    assert "I" in confusions("words")["word_start"] and "I" not in confusions("names")["word_start"]
+    assert [m.name for m in find_municipalities("Ilūkste ir pilsēta.")] == ["Ilūkste"]
+    assert [m.name for m in find_municipalities("Ilūkstes novads")] == ["Ilūkstes novads"]
+    assert [m.name for m in find_municipalities("ILUKSTES NOVADA dome")] == ["Ilūkstes novads"]
+    for damaged, name in [("Darbs LTvānu novadā.", "Līvānu novads"), ("Darbs CēsTs.", "Cēsis"),
+                          ("Aug$daugavas novadā", "Augšdaugavas novads"), ("Darbs Jiirmala.", "Jūrmala")]:
+        assert [m.name for m in find_municipalities(damaged)] == [name]
+
+
+def test_ilukste_survives_repair_of_ocr_and_folded_text() -> None:
+    ocr = repair_text("Sistémas darbs Ilūkstes novadā, nodro$inot atbalstu Iluksté.", ocr=True)[0]
+    assert [m.name for m in find_municipalities(ocr)] == ["Ilūkstes novads", "Ilūkste"]
+    folded = repair_text("Ilukstes novada pasvaldiba un Ilukstes pilseta ir darba plana.")[0]
+    assert [m.name for m in find_municipalities(folded)][:1] == ["Ilūkstes novads"]
 
 
 def test_mention_fields():

@@ -8,7 +8,7 @@ import pytest
 
 from pipeline.cli import build_parser, main
 from pipeline.errors import ExitCode
-from pipeline.options import OPTIONS, Config, OptionError, from_args
+from pipeline.options import OPTIONS, Config, LayoutSettings, OptionError, from_args
 
 
 @pytest.mark.parametrize("bad", [{"dpi": 10}, {"jobs": 0}, {"ocr_timeout": 0.0}, {"ocr_lang": "lav eng"},
@@ -22,6 +22,14 @@ def test_a_bad_option_is_refused_when_the_config_is_made(bad: dict) -> None:
 def test_nested_settings_have_their_defaults() -> None:
     c = Config(ocr_lang="lav+eng")
     assert c.triage.min_lexicon_ratio > 0 and c.tables.min_cols == 2 and c.limits.max_pages > 0
+    assert c.layout.band == 0.12 and c.layout.min_column_rows == 3
+
+
+@pytest.mark.parametrize("bad", [{"band": 0.5}, {"gutter_width": 0.0}, {"running_share": 1.5}, {"max_columns": 1},
+                                 {"size_change": 0.9}])
+def test_a_bad_layout_setting_is_refused_when_made(bad: dict) -> None:
+    with pytest.raises(OptionError, match=f"layout.{next(iter(bad))}"):
+        Config(layout=LayoutSettings(**bad))
 
 
 @pytest.mark.parametrize("command", [["ingest", "x.pdf"], ["watch", "inbox"]])

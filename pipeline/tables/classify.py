@@ -1,12 +1,15 @@
 """Is it a table, and which of its rows are headers: decisions from content, not geometry."""
 from __future__ import annotations
 
+import functools
 import re
 import statistics
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..document import Shape
 from ..geometry import Box
+from ..resources import data_json
 from .lines import TLine, cell_text, line_cells
 from .settings import TableSettings
 
@@ -15,17 +18,30 @@ if TYPE_CHECKING:
 
 YEAR = re.compile(r"(?<!\d)(?:20\d\d|2100)(?!\d)")
 DIGIT = re.compile(r"\d")
-# lines that belong next to a table, not in it: its caption above, its source or notes below
-CAPTION = re.compile(r"^(?:table|tab\.|tabula|tabele|figure|fig\.|chart|graph|att[ēe]ls|diagramma|grafiks)\s*"
-                     r"[A-Z]?\d[\w.]*\s*[:.]?", re.I)
-NOTE = re.compile(r"^(?:sources?|avots|avoti|notes?|piez[īi]mes?|datu avots)\s*[:.]", re.I)
 # "J. Bērziņš", "A. K. Ozola": who signs, under or beside their role
 SIGNATORY = re.compile(r"^(?:[A-ZĀ-Ž]\.\s?){1,2}[A-ZĀ-Ž][\w-]+$")
-SIGNED = re.compile(r"^[/(]\s*paraksts\s*[/)]$", re.I)  # "/paraksts/" where a signature stands
 LABELLED = re.compile(r"^[A-ZĀ-Ž][\w.,() -]{0,40}:(?:\s|$)")  # "Izdevējs: ...", "Domes deputāti:"
 ITEM_NUMBER = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?$")  # "3", "3.", "6.5": an item or section number
 PARAGRAPH_WORDS = 8  # mean words of a second-column cell that make it running text
 LIST_MARKER = re.compile(r"^(?:[•◦▪▫■□●○◆◇►▸‣⁃∙·*–—-]|\(?(?:\d{1,3}|[a-zA-Z]|[ivxIVX]{1,4})[.)])$")
+
+
+@dataclass(frozen=True)
+class _Words:
+    """Lines that belong next to a table, not in it (words in ``data/layout_lv.json``)."""
+
+    caption: re.Pattern[str]  # above it: "Tabula 3.", "Attēls 2:"
+    note: re.Pattern[str]  # below it: "Avots:", "Piezīmes."
+    signed: re.Pattern[str]  # "/paraksts/" where a signature stands
+
+
+@functools.cache
+def _words() -> _Words:
+    words = data_json("layout_lv.json")["table"]
+    caption, note, signed = ("|".join(words[k]) for k in ("caption", "note", "signature"))
+    return _Words(re.compile(rf"^(?:{caption})\s*[A-Z]?\d[\w.]*\s*[:.]?", re.I),
+                  re.compile(rf"^(?:{note})\s*[:.]", re.I),
+                  re.compile(rf"^[/(]\s*(?:{signed})\s*[/)]$", re.I))
 
 
 def is_table(anchors: list[Anchor], block: list[TLine], bounds: list[float], s: TableSettings) -> bool:
@@ -50,7 +66,7 @@ def is_table(anchors: list[Anchor], block: list[TLine], bounds: list[float], s: 
     if n_cols == 2 and first and all(t.endswith(":") for t, _ in first):
         return False  # "Label:" beside its value: a form or the attendance of a meeting
     last = [cell_text(a.boxes) for a in anchors if a.col + a.cspan == n_cols and a.boxes]
-    if n_cols == 2 and last and all(SIGNATORY.match(t) for t in last) or any(SIGNED.match(t) for t in texts):
+    if n_cols == 2 and last and all(SIGNATORY.match(t) for t in last) or any(_words().signed.match(t) for t in texts):
         return False  # a signature block: roles and the names of who signs
     if sum(bool(LABELLED.match(t)) for t in texts) >= 0.8 * len(texts):
         return False  # "Label: value" pairs of a letter or register header, a form
@@ -89,7 +105,7 @@ def _list_items(first: list[tuple[str, int]], second: list[str]) -> bool:
 
 def beside_table(line_text: str, above: bool) -> bool:
     """A caption ("Table 3:", "2. attēls") above a table, or a source or note line below it."""
-    return bool((CAPTION if above else NOTE).match(line_text.strip()))
+    return bool((_words().caption if above else _words().note).match(line_text.strip()))
 
 
 def is_label(text: str) -> bool:

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from itertools import takewhile
 
 from ..document import Cell, Page, Table
-from ..textnorm import match_key
+from ..textnorm import words_key
 from .lines import join_lines
 from .settings import DEFAULT, TableSettings
 
@@ -93,7 +93,7 @@ def _same_columns(a: list[float], b: list[float], s: TableSettings) -> bool:
 
 
 def _row_key(texts: list[str]) -> str:
-    return " | ".join(" ".join(match_key(t).split()) for t in texts)
+    return " | ".join(words_key(t) for t in texts)
 
 
 def _rows_of(cells: Iterable[Cell], n_cols: int) -> list[list[str]]:
