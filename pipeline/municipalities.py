@@ -233,10 +233,10 @@ def _gazetteer() -> _Gazetteer:
 def _villages(current: Mapping[str, _Unit], known: set[str]) -> dict:
     """The larger villages of ``villages_geonames.tsv`` that are not already places, and how a
     village is named (source and derivation in ``villages_geonames.md``)."""
-    rules = json.loads((_DATA / "villages_rules.json").read_text(encoding="utf-8"))
+    rules = data_json("villages_rules.json")
     index: _FormIndex[tuple[_Place, str]] = _FormIndex()
     parish = {}
-    for r in _rows("villages_geonames.tsv"):
+    for r in data_rows("villages_geonames.tsv"):
         if r["name"] in known:
             continue
         owner = current[r["municipality"]]
