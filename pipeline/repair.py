@@ -573,7 +573,8 @@ def _fix_words(
     per_line = [_split(ln, off) if ok else [] for ln, off, ok in zip(lines, offsets, latvian)]
     all_tokens = [t for tokens in per_line for t in tokens]
     folded_text = _is_folded_text(all_tokens, lex, r)
-    ocr_damaged = not folded_text and _ocr_damaged(all_tokens, r)
+    shows_ocr_damage = _ocr_damaged(all_tokens, r)
+    ocr_damaged = not folded_text and shows_ocr_damage
     wordmodel.get_model().by_fold({fold(t.core.lower()) for t in all_tokens})  # one query per text
     previous: list[str] = []
     chosen: list[list[_Choice | None]] = []
@@ -613,7 +614,10 @@ def _fix_words(
                     form, choice = in_context, _Choice(in_context, 0.0, "diacritic_restore", 0.8)
             before = _Neighbour(form, token.trail)
             if choice and choice.form != token.core.lower():
-                new_core = _with_case(choice.form, token.core, _opens_sentence(lines, n, start))
+                # in typed folded text a capital is a capital ("Edoles" is "Ēdoles"); after a
+                # non-Latvian OCR model it may be a look-alike ("Skiet" for "šķiet")
+                capital = (folded_text and not shows_ocr_damage) or _opens_sentence(lines, n, start)
+                new_core = _with_case(choice.form, token.core, capital)
                 out.append(Repair(token.core, new_core, choice.kind, round(choice.share, 3),
                                   token.start + len(token.lead)))
                 pieces.append(line[cursor:start] + token.lead + new_core + token.trail)
