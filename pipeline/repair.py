@@ -29,7 +29,7 @@ from importlib.resources import files
 
 import ftfy
 
-from . import channel, language, names, wordmodel
+from . import channel, language, names, reranker, wordmodel
 from .document import Repair, RepairKind
 from .lexicon import Lexicon, get_lexicon
 from .textnorm import LATVIAN_MARKED, fold
@@ -505,6 +505,21 @@ class _Neighbour:
     trail: str = "."  # its trailing punctuation; the text's start counts as a sentence end
 
 
+def _add_agreement(sentence: list[list[tuple[str, float]]], freqs: dict[str, float],
+                   ranker: reranker.Reranker) -> None:
+    """Add the re-ranker's own score to each option of an ambiguous word: its frequency rank
+    among the word's forms, its ending before the next word and after a comma (``reranker``)."""
+    for k, options in enumerate(sentence):
+        if len(options) < 2:
+            continue
+        following = next((o[0][0] for o in sentence[k + 1 :] if o[0][0] != wordmodel.COMMA), "</s>")
+        comma = k > 0 and sentence[k - 1][0][0] == wordmodel.COMMA
+        order = sorted(options, key=lambda o: (-freqs.get(o[0], 0.0), o[0]))
+        rank = {form: n for n, (form, _) in enumerate(order)}
+        options[:] = [(form, score + reranker.WEIGHT * ranker.own(form, rank[form], following, comma))
+                      for form, score in options]
+
+
 def _in_sentences(
     per_line: list[list[_Token]], latvian: list[bool], chosen: list[list[_Choice | None]],
     lex: Lexicon, r: Rules, folded_text: bool,
@@ -548,7 +563,11 @@ def _in_sentences(
                 sentences.append([])
                 places.append([])
     ambiguous = [i for i, s in enumerate(sentences) if any(len(options) > 1 for options in s)]
-    decoded = wordmodel.get_model().decode([sentences[i] for i in ambiguous], m.weight)
+    ranker = reranker.get_reranker()
+    for i in ambiguous:
+        _add_agreement(sentences[i], freqs, ranker)
+    decoded = wordmodel.get_model().decode([sentences[i] for i in ambiguous], m.weight,
+                                           lambda b, c: reranker.WEIGHT * ranker.pair(b, c))
     for i, result in zip(ambiguous, decoded):
         for place, (winner, margin) in zip(places[i], result):
             if place:

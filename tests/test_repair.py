@@ -141,9 +141,9 @@ def test_guards_decide_before_the_model(monkeypatch: pytest.MonkeyPatch) -> None
     model = wordmodel.get_model()
     decode = model.decode
 
-    def spy(sentences, weight=1.0):
+    def spy(sentences, weight=1.0, pair=None):
         seen.extend([[w for w, _ in options] for options in s] for s in sentences)
-        return decode(sentences, weight)
+        return decode(sentences, weight, pair)
 
     monkeypatch.setattr(model, "decode", spy)
     latvian = "Projekta vadītājs ir Jānis Ozols, un viņš strādās pie sistémas pilnveides biroja RIga centrā."

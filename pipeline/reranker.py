@@ -1,0 +1,166 @@
+"""Ending agreement for the word model: an averaged perceptron over a word's candidate forms.
+
+The trigram model (``wordmodel``) knows the word sequences its corpus has, not the grammar
+behind them: after "ar" it has seen "ar kolēģi", not that "ar" takes the instrumental of any
+noun; it cannot tell that "jaunās" wants "mājās" beside it unless it has read that pair. This
+model learns such regularities over endings: each candidate form of a word is scored by
+features of its ending with the preceding word (a preposition or a short function word as
+itself, any other word by its ending: adjective–noun agreement), with the following word as
+written (folded: it is what the reader sees) and with a comma before it, plus the form itself.
+The preceding word's features see that word's candidate form, so the word model's decoder
+(``WordModel.decode``) weighs them pair by pair, like its trigram probabilities.
+
+It is trained on the same vendored LVTB training text as the word model, folded the way the
+benchmark folds it (``textnorm.fold``): every word whose folded spelling has more than one form
+in the lexicon is an example, the preceding word taken as the corpus writes it. Training is
+deterministic (the corpus order, ties to the more frequent form) and takes seconds, so the
+weights are built at first use into the cache folder, keyed by a hash of the corpus, the
+lexicon and this module's format, like the word model.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import lzma
+import threading
+from collections import defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+
+from .lexicon import Lexicon, cache_dir, get_lexicon
+from .store import atomic_write_bytes
+from .textnorm import fold
+
+FORMAT = 1
+EPOCHS = 4
+WEIGHT = 2.0  # the scores' weight beside the word model's log-probabilities (tuned on held-out train)
+SHORT = 4  # a preceding word this short is a feature itself (prepositions, pronouns, "ka")
+ENDING = 2  # letters of a form that make its ending
+BOS, COMMA, NUM = "<s>", ",", "<num>"
+
+
+def _ending(form: str) -> str:
+    return form[-ENDING:]
+
+
+def _context(word: str) -> str:
+    """A neighbour as a feature: a short word as itself, a longer one by its ending."""
+    return word if len(word) <= SHORT or word.startswith("<") else "-" + _ending(word)
+
+
+def own_features(form: str, rank: int, following: str, comma_before: bool) -> list[str]:
+    """Features of a candidate that do not depend on the preceding word's choice: the form, its
+    frequency rank among the word's forms, its ending with the next word as written (folded)
+    and with a comma before it."""
+    end = _ending(form)
+    return [f"w|{form}", f"r|{min(rank, 3)}|{end}", f"n|{_context(fold(following))}|{end}",
+            f"c|{comma_before}|{end}"]
+
+
+def pair_features(previous: str, form: str) -> list[str]:
+    """Features of a candidate with the preceding word's (candidate) form."""
+    end = _ending(form)
+    return [f"p|{_context(previous)}|{end}", f"pp|{_context(previous)}|{form}"]
+
+
+class Reranker:
+    """Feature weights and the scores they give."""
+
+    def __init__(self, weights: dict[str, float]) -> None:
+        self.weights = weights
+
+    def score(self, features: Sequence[str]) -> float:
+        w = self.weights
+        return sum(w.get(f, 0.0) for f in features)
+
+    def own(self, form: str, rank: int, following: str, comma_before: bool) -> float:
+        return self.score(own_features(form, rank, following, comma_before))
+
+    def pair(self, previous: str, form: str) -> float:
+        return self.score(pair_features(previous, form))
+
+
+def examples(text: str, lex: Lexicon) -> list[tuple[list[str], int, str, str, bool]]:
+    """(candidate forms, gold index, preceding word, next word folded, comma before) for each
+    corpus word that folding makes ambiguous and whose form the lexicon knows."""
+    from .wordmodel import sentences  # the word model's tokenisation: one view of a sentence
+
+    found = []
+    sents = sentences(text)
+    forms = lex.by_fold({fold(w) for s in sents for w in s if w not in (COMMA, NUM)})
+    for sentence in sents:
+        words = [w for w in sentence if w != COMMA]
+        commas = [i > 0 and sentence[i - 1] == COMMA for i, w in enumerate(sentence) if w != COMMA]
+        for i, word in enumerate(words):
+            if word == NUM:
+                continue
+            options = [f for f, _ in forms[fold(word)]]
+            if len(options) < 2 or word not in options:
+                continue
+            following = words[i + 1] if i + 1 < len(words) else "</s>"
+            found.append((options, options.index(word), words[i - 1] if i else BOS, following, commas[i]))
+    return found
+
+
+def train(text: str, lex: Lexicon, epochs: int = EPOCHS) -> dict[str, float]:
+    """Averaged perceptron weights over ``text``'s ambiguous words (deterministic)."""
+    data = examples(text, lex)
+    weights: dict[str, float] = defaultdict(float)
+    totals: dict[str, float] = defaultdict(float)  # sum of the step at which each update happened
+    step = 1
+    for _ in range(epochs):
+        for options, gold, previous, following, comma in data:
+            feats = [own_features(f, k, following, comma) + pair_features(previous, f)
+                     for k, f in enumerate(options)]
+            scores = [sum(weights.get(x, 0.0) for x in fs) for fs in feats]
+            guess = max(range(len(options)), key=lambda k: (scores[k], -k))
+            if guess != gold:
+                for x in feats[gold]:
+                    weights[x] += 1.0
+                    totals[x] += step
+                for x in feats[guess]:
+                    weights[x] -= 1.0
+                    totals[x] -= step
+            step += 1
+    # averaging: w_avg = w - totals / step (the standard trick for the running average)
+    averaged = {x: w - totals[x] / step for x, w in weights.items()}
+    return {x: round(w, 4) for x, w in averaged.items() if abs(w) >= 1e-3}
+
+
+def model_path(folder: Path, corpus: bytes, lexicon_key: str) -> Path:
+    key = hashlib.sha256(f"{FORMAT}:{lexicon_key}:".encode() + corpus).hexdigest()[:16]
+    return folder / f"reranker-{key}.json"
+
+
+def load(folder: Path, corpus: bytes, lex: Lexicon, lexicon_key: str) -> Reranker:
+    """The weights for ``corpus`` (xz-compressed), trained unless the cache has them."""
+    path = model_path(folder, corpus, lexicon_key)
+    if not path.exists():
+        weights = train(lzma.decompress(corpus).decode("utf-8"), lex)
+        payload = json.dumps(weights, ensure_ascii=False, sort_keys=True).encode("utf-8")
+        atomic_write_bytes(path, lambda handle: handle.write(payload))
+    return Reranker(json.loads(path.read_text(encoding="utf-8")))
+
+
+_reranker: Reranker | None = None
+_lock = threading.Lock()
+
+
+def get_reranker() -> Reranker:
+    """The process-wide weights, from the bundled corpus and the lexicon."""
+    global _reranker
+    from .lexicon import _cache_key
+    from .wordmodel import bundled_corpus
+
+    with _lock:
+        if _reranker is None:
+            _reranker = load(cache_dir(), bundled_corpus(), get_lexicon(), _cache_key())
+        return _reranker
+
+
+def use_reranker(reranker: Reranker | None) -> Reranker | None:
+    """Make ``reranker`` the process-wide one (None: the bundled corpus's again); for tuning."""
+    global _reranker
+    with _lock:
+        previous, _reranker = _reranker, reranker
+    return previous
