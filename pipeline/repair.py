@@ -29,7 +29,7 @@ from importlib.resources import files
 
 import ftfy
 
-from . import channel, language, names, reranker, wordmodel
+from . import channel, charmodel, language, names, reranker, wordmodel
 from .document import Repair, RepairKind
 from .lexicon import Lexicon, get_lexicon
 from .textnorm import LATVIAN_MARKED, fold
@@ -323,7 +323,10 @@ def _choose(
     if not found:
         # outside the lexicon: in folded text, the letter-window model's guess
         plain = folded_text and low.isalpha() and low == fold(low)
-        guess = lex.guess_marks(low, r.guess_windows) if plain else low
+        # a lower-case word: the character model's spelling if it is confident; a name: the
+        # letter windows' guess
+        guess = low if not plain else charmodel.restore(low) if core == low else lex.guess_marks(
+            low, r.guess_windows)
         if allowed is not None and not allowed(guess):
             return None
         return _Choice(guess, 0.0, "diacritic_restore", 0.5) if guess != low else None
