@@ -323,9 +323,10 @@ def _choose(
     if not found:
         # outside the lexicon: in folded text, the letter-window model's guess
         plain = folded_text and low.isalpha() and low == fold(low)
-        # a lower-case word: the character model's spelling if it is confident; a name: the
-        # letter windows' guess
-        guess = low if not plain else charmodel.restore(low) if core == low else lex.guess_marks(
+        # an undamaged lower-case word: the character model's spelling; a name, or a word with
+        # an OCR sign in it ("veteriinu"): the letter windows' guess, which needs more context
+        model = core == low and not _damage(core, r)
+        guess = low if not plain else charmodel.restore(low) if model else lex.guess_marks(
             low, r.guess_windows)
         if allowed is not None and not allowed(guess):
             return None
