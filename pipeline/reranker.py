@@ -37,6 +37,7 @@ WEIGHT = 2.0  # the scores' weight beside the word model's log-probabilities (tu
 SHORT = 4  # a preceding word this short is a feature itself (prepositions, pronouns, "ka")
 ENDING = 2  # letters of a form that make its ending
 BOS, COMMA, NUM = "<s>", ",", "<num>"
+MEMO_LIMIT = 200_000  # remembered pair scores before the memo is emptied
 
 
 def _ending(form: str) -> str:
@@ -68,6 +69,7 @@ class Reranker:
 
     def __init__(self, weights: dict[str, float]) -> None:
         self.weights = weights
+        self._pairs: dict[tuple[str, str], float] = {}  # the same pairs recur on every page
 
     def score(self, features: Sequence[str]) -> float:
         w = self.weights
@@ -77,7 +79,13 @@ class Reranker:
         return self.score(own_features(form, rank, following, comma_before))
 
     def pair(self, previous: str, form: str) -> float:
-        return self.score(pair_features(previous, form))
+        key = (previous, form)
+        found = self._pairs.get(key)
+        if found is None:
+            if len(self._pairs) > MEMO_LIMIT:
+                self._pairs.clear()
+            found = self._pairs[key] = self.score(pair_features(previous, form))
+        return found
 
 
 def examples(text: str, lex: Lexicon) -> list[tuple[list[str], int, str, str, bool]]:
