@@ -320,14 +320,19 @@ def _choose(
     if not folded_text and not damaged and (own > 0 or LATVIAN_MARKED.intersection(core)):
         return None  # a known word, or one already written with diacritics: not ours to judge
     found = {f: v for f, v in _candidates(core, lex, r).items() if allowed is None or allowed(f)}
+    found = _marked_capitals(core, found)
     if not found:
-        # outside the lexicon: in folded text, the letter-window model's guess
-        plain = folded_text and low.isalpha() and low == fold(low)
-        # an undamaged lower-case word: the character model's spelling; a name, or a word with
-        # an OCR sign in it ("veteriinu"): the letter windows' guess, which needs more context
-        model = core == low and not _damage(core, r)
-        guess = low if not plain else charmodel.restore(low) if model else lex.guess_marks(
-            low, r.guess_windows)
+        # outside the lexicon, in folded text: the signs that stand for one letter put back
+        # ("noskréjusi"), then an undamaged lower-case word gets the character model's
+        # spelling; a name, or a word with an OCR sign left in it ("veteriinu"), the letter
+        # windows' guess, which needs more context
+        written = _sure_letters(low, r) if folded_text else low
+        if folded_text and written.isalpha() and core == low and not _damage(written, r):
+            guess = charmodel.restore(written)
+        elif folded_text and low.isalpha() and low == fold(low):
+            guess = lex.guess_marks(low, r.guess_windows)
+        else:
+            guess = written
         if allowed is not None and not allowed(guess):
             return None
         return _Choice(guess, 0.0, "diacritic_restore", 0.5) if guess != low else None
@@ -341,7 +346,8 @@ def _choose(
         }:
             score -= r.preposition_locative_cost
         scored[form] = (score, kind)
-    if own > 0:  # the word as written stays a candidate: the word model's keep margin is its say
+    if own > 0 and (low in found or not _inner_capitals(core)):
+        # the word as written stays a candidate: the word model's keep margin is its say
         scored.setdefault(low, (math.log(own), "diacritic_restore"))
     best = max(scored, key=lambda f: (scored[f][0], f == low))  # a tie keeps the word
     rare = scored[best][0] < r.min_log_freq_in_marked_text
@@ -349,6 +355,32 @@ def _choose(
         return None  # one stray plain word in good text: only restore words in common use
     total = sum(math.exp(s) for s, _ in scored.values()) or 1.0
     return _Choice(best, scored[best][0], scored[best][1], math.exp(scored[best][0]) / total, scored)
+
+
+def _sure_letters(low: str, r: Rules) -> str:
+    """A word with each sign that the OCR confusions read as one letter only put back
+    (``é`` is ``ē``, ``$`` is ``š``); letter pairs and signs with two readings stay."""
+    out = []
+    for c in low:
+        targets = r.confusions.get(c, [])
+        out.append(targets[0] if len(targets) == 1 and not "a" <= c <= "z" else c)
+    return "".join(out)
+
+
+def _inner_capitals(core: str) -> list[int]:
+    """Positions of capitals inside small letters that stand for a marked small letter."""
+    return [i for i in range(1, len(core) - 1)
+            if core[i] in MARKED_SMALL and core[i - 1].islower() and core[i + 1].islower()]
+
+
+def _marked_capitals(core: str, found: dict[str, tuple[float, RepairKind]]
+                     ) -> dict[str, tuple[float, RepairKind]]:
+    """Candidates that read a capital inside small letters as its marked small letter
+    ("palikuSi" is "palikuši", "registrEta" "reģistrēta"), when any does."""
+    inner = _inner_capitals(core)
+    fitting = {f: v for f, v in found.items()
+               if len(f) == len(core) and all(f[i] == MARKED_SMALL[core[i]] for i in inner)}
+    return fitting or found
 
 
 def _damage(core: str, r: Rules) -> set[int]:
