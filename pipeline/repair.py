@@ -326,8 +326,10 @@ def _choose(
         # ("noskréjusi"), then an undamaged lower-case word gets the character model's
         # spelling; a name, or a word with an OCR sign left in it ("veteriinu"), the letter
         # windows' guess, which needs more context
-        written = _sure_letters(low, r) if folded_text else low
-        if folded_text and written.isalpha() and core == low and not _damage(written, r):
+        inner = _inner_capitals(core)
+        written = "".join(MARKED_SMALL[c] if i in inner else c for i, c in enumerate(core)).lower()
+        written = _sure_letters(written, r) if folded_text else low
+        if folded_text and written.isalpha() and core[:1].islower() and not _damage(written, r):
             guess = charmodel.restore(written)
         elif folded_text and low.isalpha() and low == fold(low):
             guess = lex.guess_marks(low, r.guess_windows)
