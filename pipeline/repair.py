@@ -307,7 +307,7 @@ def _candidates(core: str, lex: Lexicon, r: Rules) -> dict[str, tuple[float, Rep
 
 def _choose(
     token: _Token, previous: list[str], lex: Lexicon, r: Rules, folded_text: bool, after_day: bool,
-    allowed: Callable[[str], bool] | None = None,
+    allowed: Callable[[str], bool] | None = None, ocr_text: bool = False,
 ) -> _Choice | None:
     core = token.core
     low = core.lower()
@@ -321,6 +321,10 @@ def _choose(
         return None  # a known word, or one already written with diacritics: not ours to judge
     found = {f: v for f, v in _candidates(core, lex, r).items() if allowed is None or allowed(f)}
     found = _marked_capitals(core, found)
+    if not found and ocr_text and allowed is None:
+        found_near = _nearest(core, lex, r, True, True)  # "val" for "vai", "Rudent" for "Rudenī"
+        if found_near is not None:
+            return found_near
     if not found:
         # outside the lexicon, in folded text: the signs that stand for one letter put back
         # ("noskréjusi"), then an undamaged lower-case word gets the character model's
@@ -644,7 +648,8 @@ def _fix_words(
             allowed = _guard(token, spotter, _opens_sentence(lines, n, start), folded_text, r)
             if token.core and not _protected(token.core):
                 after_day = bool(DAY_BEFORE.search(lines[n][:start]))
-                choice = _choose(token, previous, lex, r, folded_text, after_day, allowed)
+                choice = _choose(token, previous, lex, r, folded_text, after_day, allowed,
+                                 folded_text and shows_ocr_damage)
                 if choice is None and allowed is None and not folded_text:
                     choice = _nearest(token.core, lex, r, ocr_damaged, ocr)
                 if choice is None and (allowed is not None or not token.core.isalpha()):
