@@ -31,9 +31,9 @@ from .lexicon import Lexicon, cache_dir, get_lexicon
 from .store import atomic_write_bytes
 from .textnorm import fold
 
-FORMAT = 1
+FORMAT = 2
 EPOCHS = 4
-WEIGHT = 2.0  # the scores' weight beside the word model's log-probabilities (tuned on held-out train)
+WEIGHT = 1.0  # the scores' weight beside the word model's log-probabilities (tuned on held-out train)
 SHORT = 4  # a preceding word this short is a feature itself (prepositions, pronouns, "ka")
 ENDING = 2  # letters of a form that make its ending
 BOS, COMMA, NUM = "<s>", ",", "<num>"
@@ -118,8 +118,10 @@ def train(text: str, lex: Lexicon, epochs: int = EPOCHS) -> dict[str, float]:
     step = 1
     for _ in range(epochs):
         for options, gold, previous, following, comma in data:
+            # a form's pairs with both neighbours: the decoder weighs each pair once, for
+            # whichever of the two words is in question ("ceļa remonts", not "ceļā remonts")
             feats = [own_features(f, k, following, comma) + pair_features(previous, f)
-                     for k, f in enumerate(options)]
+                     + pair_features(f, following) for k, f in enumerate(options)]
             scores = [sum(weights.get(x, 0.0) for x in fs) for fs in feats]
             guess = max(range(len(options)), key=lambda k: (scores[k], -k))
             if guess != gold:
