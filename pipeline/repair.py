@@ -554,7 +554,7 @@ def _add_agreement(sentence: list[list[tuple[str, float]]], freqs: dict[str, flo
     for k, options in enumerate(sentence):
         if len(options) < 2:
             continue
-        following = next((o[0][0] for o in sentence[k + 1 :] if o[0][0] != wordmodel.COMMA), "</s>")
+        following = sentence[k + 1][0][0] if k + 1 < len(sentence) else wordmodel.EOS
         comma = k > 0 and sentence[k - 1][0][0] == wordmodel.COMMA
         order = sorted(options, key=lambda o: (-freqs.get(o[0], 0.0), o[0]))
         rank = {form: n for n, (form, _) in enumerate(order)}

@@ -31,12 +31,12 @@ from .lexicon import Lexicon, cache_dir, get_lexicon
 from .store import atomic_write_bytes
 from .textnorm import fold
 
-FORMAT = 2
+FORMAT = 3
 EPOCHS = 4
 WEIGHT = 1.0  # the scores' weight beside the word model's log-probabilities (tuned on held-out train)
 SHORT = 4  # a preceding word this short is a feature itself (prepositions, pronouns, "ka")
 ENDING = 2  # letters of a form that make its ending
-BOS, COMMA, NUM = "<s>", ",", "<num>"
+BOS, EOS, COMMA, NUM = "<s>", "</s>", ",", "<num>"
 MEMO_LIMIT = 200_000  # remembered pair scores before the memo is emptied
 
 
@@ -97,16 +97,15 @@ def examples(text: str, lex: Lexicon) -> list[tuple[list[str], int, str, str, bo
     sents = sentences(text)
     forms = lex.by_fold({fold(w) for s in sents for w in s if w not in (COMMA, NUM)})
     for sentence in sents:
-        words = [w for w in sentence if w != COMMA]
-        commas = [i > 0 and sentence[i - 1] == COMMA for i, w in enumerate(sentence) if w != COMMA]
-        for i, word in enumerate(words):
-            if word == NUM:
+        padded = [BOS, *sentence, EOS]
+        for i in range(1, len(padded) - 1):
+            word = padded[i]
+            if word in (COMMA, NUM):
                 continue
             options = [f for f, _ in forms[fold(word)]]
             if len(options) < 2 or word not in options:
                 continue
-            following = words[i + 1] if i + 1 < len(words) else "</s>"
-            found.append((options, options.index(word), words[i - 1] if i else BOS, following, commas[i]))
+            found.append((options, options.index(word), padded[i - 1], padded[i + 1], padded[i - 1] == COMMA))
     return found
 
 

@@ -288,8 +288,8 @@ class WordModel:
         Each position lists (model token, score from the other evidence) options; the first is
         the word as written. A sequence scores the sum of its options' scores plus ``weight``
         times the log-probability of its words. The counts for all sentences are read at once.
-        ``pair`` scores a word after the word before it (a comma between them skipped), added
-        to each trigram's score: the ending agreement of ``reranker``.
+        ``pair`` scores each token after the one before it (commas and sentence ends too),
+        added to each trigram's score: the ending agreement of ``reranker``.
         """
         padded = [[[(BOS, 0.0)], [(BOS, 0.0)], *sentence, [(EOS, 0.0)]] for sentence in sentences]
         triples = {
@@ -306,11 +306,9 @@ class WordModel:
         if pair is not None:
             pairs: dict[tuple[str, str], float] = {}
             for (a, b, c) in triples:
-                if c not in (EOS, COMMA, NUM):
-                    key = (a if b == COMMA else b, c)
-                    if key not in pairs:
-                        pairs[key] = pair(*key)
-                    logp[(a, b, c)] += pairs[key]
+                if (b, c) not in pairs:
+                    pairs[(b, c)] = pair(b, c)
+                logp[(a, b, c)] += pairs[(b, c)]
         return [_max_marginals(positions, logp) for positions in padded]
 
     def learn(self, text: str) -> bool:
