@@ -49,11 +49,11 @@ class CharModel:
             for i in range(order - 1, len(padded)):
                 for k in range(1, order + 1):
                     self.counts[padded[i - k + 1 : i + 1]] += 1
-        self.totals: Counter[str] = Counter()
-        self.types: Counter[str] = Counter()
+        # each history's (total count, distinct next letters), as Witten-Bell needs them
+        self.histories: dict[str, tuple[int, int]] = {}
         for gram, n in self.counts.items():
-            self.totals[gram[:-1]] += n
-            self.types[gram[:-1]] += 1
+            total, types = self.histories.get(gram[:-1], (0, 0))
+            self.histories[gram[:-1]] = (total + n, types + 1)
         self._memo: dict[str, float] = {}
 
     def probability(self, history: str, letter: str) -> float:
@@ -69,10 +69,10 @@ class CharModel:
         p = 1 / ALPHABET
         for k in range(len(history) + 1):
             h = history[len(history) - k :]
-            total = self.totals.get(h, 0)
-            if total:
-                types = self.types[h]
-                p = (self.counts.get(h + letter, 0) + types * p) / (total + types)
+            total, types = self.histories.get(h, (0, 0))
+            if not total:
+                break  # a history never seen: no longer one was either
+            p = (self.counts.get(h + letter, 0) + types * p) / (total + types)
         return p
 
     @functools.lru_cache(maxsize=100_000)  # noqa: B019 (one model per process, kept for good)

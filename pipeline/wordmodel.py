@@ -303,12 +303,17 @@ class WordModel:
         logp: dict[tuple[str, str, str], float] = {
             t: weight * math.log(self.probability(*t, stats, freqs.get(t[2], 0.0))) for t in triples
         }
-        if pair is not None:
-            pairs: dict[tuple[str, str], float] = {}
+        if pair is not None:  # only where a choice is open: a fixed pair adds to every sequence
+            pairs = {
+                (b, c): 0.0
+                for positions in padded
+                for i in range(2, len(positions)) if len(positions[i - 1]) > 1 or len(positions[i]) > 1
+                for b, _ in positions[i - 1] for c, _ in positions[i]
+            }
+            for key in pairs:
+                pairs[key] = pair(*key)
             for (a, b, c) in triples:
-                if (b, c) not in pairs:
-                    pairs[(b, c)] = pair(b, c)
-                logp[(a, b, c)] += pairs[(b, c)]
+                logp[(a, b, c)] += pairs.get((b, c), 0.0)
         return [_max_marginals(positions, logp) for positions in padded]
 
     def learn(self, text: str) -> bool:
