@@ -384,6 +384,8 @@ def _marked_capitals(core: str, found: dict[str, tuple[float, RepairKind]]
     """Candidates that read a capital inside small letters as its marked small letter
     ("palikuSi" is "palikuši", "registrEta" "reģistrēta"), when any does."""
     inner = _inner_capitals(core)
+    if not inner:
+        return found
     fitting = {f: v for f, v in found.items()
                if len(f) == len(core) and all(f[i] == MARKED_SMALL[core[i]] for i in inner)}
     return fitting or found
