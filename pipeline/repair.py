@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 import ftfy
 
-from . import channel, language, names, wordmodel
+from . import channel, charmodel, language, names, reranker, wordmodel
 from .document import Repair, RepairKind
 from .lexicon import Lexicon, get_lexicon
 from .resources import data_json
@@ -307,7 +307,7 @@ def _candidates(core: str, lex: Lexicon, r: Rules) -> dict[str, tuple[float, Rep
 
 def _choose(
     token: _Token, previous: list[str], lex: Lexicon, r: Rules, folded_text: bool, after_day: bool,
-    allowed: Callable[[str], bool] | None = None,
+    allowed: Callable[[str], bool] | None = None, ocr_text: bool = False,
 ) -> _Choice | None:
     core = token.core
     low = core.lower()
@@ -320,10 +320,25 @@ def _choose(
     if not folded_text and not damaged and (own > 0 or LATVIAN_MARKED.intersection(core)):
         return None  # a known word, or one already written with diacritics: not ours to judge
     found = {f: v for f, v in _candidates(core, lex, r).items() if allowed is None or allowed(f)}
+    found = _marked_capitals(core, found)
+    if not found and ocr_text and allowed is None:
+        found_near = _nearest(core, lex, r, True, True)  # "val" for "vai", "Rudent" for "Rudenī"
+        if found_near is not None:
+            return found_near
     if not found:
-        # outside the lexicon: in folded text, the letter-window model's guess
-        plain = folded_text and low.isalpha() and low == fold(low)
-        guess = lex.guess_marks(low, r.guess_windows) if plain else low
+        # outside the lexicon, in folded text: the signs that stand for one letter put back
+        # ("noskréjusi"), then an undamaged lower-case word gets the character model's
+        # spelling; a name, or a word with an OCR sign left in it ("veteriinu"), the letter
+        # windows' guess, which needs more context
+        inner = _inner_capitals(core)
+        written = "".join(MARKED_SMALL[c] if i in inner else c for i, c in enumerate(core)).lower()
+        written = _sure_letters(written, r) if folded_text else low
+        if folded_text and written.isalpha() and core[:1].islower() and not _damage(written, r):
+            guess = charmodel.restore(written)
+        elif folded_text and low.isalpha() and low == fold(low):
+            guess = lex.guess_marks(low, r.guess_windows)
+        else:
+            guess = written
         if allowed is not None and not allowed(guess):
             return None
         return _Choice(guess, 0.0, "diacritic_restore", 0.5) if guess != low else None
@@ -337,7 +352,8 @@ def _choose(
         }:
             score -= r.preposition_locative_cost
         scored[form] = (score, kind)
-    if own > 0:  # the word as written stays a candidate: the word model's keep margin is its say
+    if own > 0 and (low in found or not _inner_capitals(core)):
+        # the word as written stays a candidate: the word model's keep margin is its say
         scored.setdefault(low, (math.log(own), "diacritic_restore"))
     best = max(scored, key=lambda f: (scored[f][0], f == low))  # a tie keeps the word
     rare = scored[best][0] < r.min_log_freq_in_marked_text
@@ -345,6 +361,34 @@ def _choose(
         return None  # one stray plain word in good text: only restore words in common use
     total = sum(math.exp(s) for s, _ in scored.values()) or 1.0
     return _Choice(best, scored[best][0], scored[best][1], math.exp(scored[best][0]) / total, scored)
+
+
+def _sure_letters(low: str, r: Rules) -> str:
+    """A word with each sign that the OCR confusions read as one letter only put back
+    (``é`` is ``ē``, ``$`` is ``š``); letter pairs and signs with two readings stay."""
+    out = []
+    for c in low:
+        targets = r.confusions.get(c, [])
+        out.append(targets[0] if len(targets) == 1 and not "a" <= c <= "z" else c)
+    return "".join(out)
+
+
+def _inner_capitals(core: str) -> list[int]:
+    """Positions of capitals inside small letters that stand for a marked small letter."""
+    return [i for i in range(1, len(core) - 1)
+            if core[i] in MARKED_SMALL and core[i - 1].islower() and core[i + 1].islower()]
+
+
+def _marked_capitals(core: str, found: dict[str, tuple[float, RepairKind]]
+                     ) -> dict[str, tuple[float, RepairKind]]:
+    """Candidates that read a capital inside small letters as its marked small letter
+    ("palikuSi" is "palikuši", "registrEta" "reģistrēta"), when any does."""
+    inner = _inner_capitals(core)
+    if not inner:
+        return found
+    fitting = {f: v for f, v in found.items()
+               if len(f) == len(core) and all(f[i] == MARKED_SMALL[core[i]] for i in inner)}
+    return fitting or found
 
 
 def _damage(core: str, r: Rules) -> set[int]:
@@ -505,6 +549,21 @@ class _Neighbour:
     trail: str = "."  # its trailing punctuation; the text's start counts as a sentence end
 
 
+def _add_agreement(sentence: list[list[tuple[str, float]]], freqs: dict[str, float],
+                   ranker: reranker.Reranker) -> None:
+    """Add the re-ranker's own score to each option of an ambiguous word: its frequency rank
+    among the word's forms, its ending before the next word and after a comma (``reranker``)."""
+    for k, options in enumerate(sentence):
+        if len(options) < 2:
+            continue
+        following = sentence[k + 1][0][0] if k + 1 < len(sentence) else wordmodel.EOS
+        comma = k > 0 and sentence[k - 1][0][0] == wordmodel.COMMA
+        order = sorted(options, key=lambda o: (-freqs.get(o[0], 0.0), o[0]))
+        rank = {form: n for n, (form, _) in enumerate(order)}
+        options[:] = [(form, score + reranker.WEIGHT * ranker.own(form, rank[form], following, comma))
+                      for form, score in options]
+
+
 def _in_sentences(
     per_line: list[list[_Token]], latvian: list[bool], chosen: list[list[_Choice | None]],
     lex: Lexicon, r: Rules, folded_text: bool,
@@ -548,7 +607,11 @@ def _in_sentences(
                 sentences.append([])
                 places.append([])
     ambiguous = [i for i, s in enumerate(sentences) if any(len(options) > 1 for options in s)]
-    decoded = wordmodel.get_model().decode([sentences[i] for i in ambiguous], m.weight)
+    ranker = reranker.get_reranker()
+    for i in ambiguous:
+        _add_agreement(sentences[i], freqs, ranker)
+    decoded = wordmodel.get_model().decode([sentences[i] for i in ambiguous], m.weight,
+                                           lambda b, c: reranker.WEIGHT * ranker.pair(b, c))
     for i, result in zip(ambiguous, decoded):
         for place, (winner, margin) in zip(places[i], result):
             if place:
@@ -573,7 +636,8 @@ def _fix_words(
     per_line = [_split(ln, off) if ok else [] for ln, off, ok in zip(lines, offsets, latvian)]
     all_tokens = [t for tokens in per_line for t in tokens]
     folded_text = _is_folded_text(all_tokens, lex, r)
-    ocr_damaged = not folded_text and _ocr_damaged(all_tokens, r)
+    shows_ocr_damage = _ocr_damaged(all_tokens, r)
+    ocr_damaged = not folded_text and shows_ocr_damage
     wordmodel.get_model().by_fold({fold(t.core.lower()) for t in all_tokens})  # one query per text
     previous: list[str] = []
     chosen: list[list[_Choice | None]] = []
@@ -586,7 +650,8 @@ def _fix_words(
             allowed = _guard(token, spotter, _opens_sentence(lines, n, start), folded_text, r)
             if token.core and not _protected(token.core):
                 after_day = bool(DAY_BEFORE.search(lines[n][:start]))
-                choice = _choose(token, previous, lex, r, folded_text, after_day, allowed)
+                choice = _choose(token, previous, lex, r, folded_text, after_day, allowed,
+                                 folded_text and shows_ocr_damage)
                 if choice is None and allowed is None and not folded_text:
                     choice = _nearest(token.core, lex, r, ocr_damaged, ocr)
                 if choice is None and (allowed is not None or not token.core.isalpha()):
@@ -613,7 +678,10 @@ def _fix_words(
                     form, choice = in_context, _Choice(in_context, 0.0, "diacritic_restore", 0.8)
             before = _Neighbour(form, token.trail)
             if choice and choice.form != token.core.lower():
-                new_core = _with_case(choice.form, token.core, _opens_sentence(lines, n, start))
+                # in typed folded text a capital is a capital ("Edoles" is "Ēdoles"); after a
+                # non-Latvian OCR model it may be a look-alike ("Skiet" for "šķiet")
+                capital = (folded_text and not shows_ocr_damage) or _opens_sentence(lines, n, start)
+                new_core = _with_case(choice.form, token.core, capital)
                 out.append(Repair(token.core, new_core, choice.kind, round(choice.share, 3),
                                   token.start + len(token.lead)))
                 pieces.append(line[cursor:start] + token.lead + new_core + token.trail)

@@ -34,7 +34,7 @@ import shutil
 import sqlite3
 import threading
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar, cast
@@ -279,8 +279,8 @@ class WordModel:
             p = (max(stats.tri[f"{a} {b} {c}"] - DISCOUNT, 0) + DISCOUNT * types * p) / total
         return p
 
-    def decode(self, sentences: Sequence[Sequence[Sequence[tuple[str, float]]]], weight: float = 1.0
-               ) -> list[list[tuple[int, float]]]:
+    def decode(self, sentences: Sequence[Sequence[Sequence[tuple[str, float]]]], weight: float = 1.0,
+               pair: Callable[[str, str], float] | None = None) -> list[list[tuple[int, float]]]:
         """For each sentence, the best option per position and its margin in log units: how much
         better the best sequence scores than the best one with another option there (inf for a
         lone option).
@@ -288,6 +288,8 @@ class WordModel:
         Each position lists (model token, score from the other evidence) options; the first is
         the word as written. A sequence scores the sum of its options' scores plus ``weight``
         times the log-probability of its words. The counts for all sentences are read at once.
+        ``pair`` scores each token after the one before it (commas and sentence ends too),
+        added to each trigram's score: the ending agreement of ``reranker``.
         """
         padded = [[[(BOS, 0.0)], [(BOS, 0.0)], *sentence, [(EOS, 0.0)]] for sentence in sentences]
         triples = {
@@ -301,6 +303,17 @@ class WordModel:
         logp: dict[tuple[str, str, str], float] = {
             t: weight * math.log(self.probability(*t, stats, freqs.get(t[2], 0.0))) for t in triples
         }
+        if pair is not None:  # only where a choice is open: a fixed pair adds to every sequence
+            pairs = {
+                (b, c): 0.0
+                for positions in padded
+                for i in range(2, len(positions)) if len(positions[i - 1]) > 1 or len(positions[i]) > 1
+                for b, _ in positions[i - 1] for c, _ in positions[i]
+            }
+            for key in pairs:
+                pairs[key] = pair(*key)
+            for (a, b, c) in triples:
+                logp[(a, b, c)] += pairs.get((b, c), 0.0)
         return [_max_marginals(positions, logp) for positions in padded]
 
     def learn(self, text: str) -> bool:

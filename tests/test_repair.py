@@ -120,16 +120,16 @@ def test_known_word_changes_only_by_the_model_margin(monkeypatch: pytest.MonkeyP
 
     from pipeline import repair
 
-    # folded text: "valsti" is a form, "valstī" more frequent and preferred by the model here
-    text = "Delegacija ir aicinata parstavet valsti sanaksme, un maksa par dalibu ir ieklauta."
-    change = next(c for c in repair_text(text)[1] if c.before == "valsti")
-    assert change.after == "valstī" and 0.5 < change.score < 1.0
+    # folded text: "beidzas" is a form, "beidzās" preferred by the model here
+    text = "Projekts sakas 2020. gada un beidzas velak."
+    change = next(c for c in repair_text(text)[1] if c.before == "beidzas")
+    assert change.after == "beidzās" and 0.5 < change.score < 1.0
     margin = math.log(change.score / (1 - change.score))
     base = repair.rules()
-    for keep, expected in ((margin - 0.2, "valstī"), (margin + 0.2, "valsti")):
+    for keep, expected in ((margin - 0.2, "beidzās"), (margin + 0.2, "beidzas")):
         stricter = replace(base, model=replace(base.model, keep_margin_folded=keep))
         monkeypatch.setattr(repair, "rules", lambda stricter=stricter: stricter)
-        assert repaired(text).split()[4] == expected, keep
+        assert repaired(text).split()[5] == expected, keep
 
 
 def test_guards_decide_before_the_model(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -141,9 +141,9 @@ def test_guards_decide_before_the_model(monkeypatch: pytest.MonkeyPatch) -> None
     model = wordmodel.get_model()
     decode = model.decode
 
-    def spy(sentences, weight=1.0):
+    def spy(sentences, weight=1.0, pair=None):
         seen.extend([[w for w, _ in options] for options in s] for s in sentences)
-        return decode(sentences, weight)
+        return decode(sentences, weight, pair)
 
     monkeypatch.setattr(model, "decode", spy)
     latvian = "Projekta vadītājs ir Jānis Ozols, un viņš strādās pie sistémas pilnveides biroja RIga centrā."
