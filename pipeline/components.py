@@ -161,7 +161,8 @@ def find_tables(doc: Document, ctx: Context) -> None:
     found = [t for page in doc.pages for t in tables.find_tables(page, settings)]
     doc.tables = tables.stitch(found, doc.pages, settings)
     pages = {page.page_no: page for page in doc.pages}
-    languages = {n: language.language(page.text) for n, page in pages.items()}  # for short cells
+    with_cells = {cell.page_no for t in doc.tables for cell in t.cells} & pages.keys()
+    languages = {n: language.language(pages[n].text) for n in with_cells}  # for short cells
     for t in doc.tables:
         for cell in t.cells:
             page = pages.get(cell.page_no)
