@@ -62,38 +62,40 @@ def component(name: str) -> Callable[[Component], Component]:
 
 
 class _FewerCollections:
-    """Raise the garbage collector's first threshold while pages are read, thread-safely (the
-    first reader in sets it, the last one out puts back what it found).
+    """The garbage collector's first threshold raised while documents go through the
+    components, thread-safely (the first document in sets it, the last one out puts back what
+    it found).
 
-    pdfplumber makes a dict per character, tens of thousands a page, freed by reference counting
-    when the page closes; at CPython's default threshold (700 allocations) they set off hundreds
-    of collections that find no cycles, and every hundredth walks every live object (lexicon,
-    gazetteer, spaCy, the pages read so far): 15% of a text page's time. Cycles are still
-    collected, a few times a page here, and at the default pace afterwards.
+    pdfplumber makes a dict per character, tens of thousands a page, and the later stages a
+    token, box or span per word, all freed by reference counting; at CPython's default
+    threshold (700 allocations) they set off hundreds of collections that find no cycles, and
+    every hundredth walks every live object (lexicon, gazetteer, spaCy, the document so far):
+    15% of a text page's time. Cycles are still collected, every 10,000 allocations here and at
+    the default pace afterwards.
     """
 
     def __init__(self, threshold: int) -> None:
         self.threshold = threshold
         self._lock = threading.Lock()
-        self._readers = 0
+        self._documents = 0
         self._saved = gc.get_threshold()
 
     def __enter__(self) -> None:
         with self._lock:
-            if self._readers == 0:
+            if self._documents == 0:
                 self._saved = gc.get_threshold()
                 gc.set_threshold(max(self.threshold, self._saved[0]), *self._saved[1:])
-            self._readers += 1
+            self._documents += 1
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
                  trace: TracebackType | None) -> None:
         with self._lock:
-            self._readers -= 1
-            if self._readers == 0:
+            self._documents -= 1
+            if self._documents == 0:
                 gc.set_threshold(*self._saved)
 
 
-_READING = _FewerCollections(10_000)
+_PROCESSING = _FewerCollections(10_000)
 
 
 @component("read")
@@ -101,7 +103,7 @@ def read(doc: Document, ctx: Context) -> None:
     """Text-layer words per page; pages whose layer triage distrusts are OCR'd in parallel."""
     path = Path(doc.source_path)
     cfg = ctx.config
-    with _READING, open_pdf(path, cfg.limits) as pdf, Renderer(path, cfg.limits) as renderer:
+    with open_pdf(path, cfg.limits) as pdf, Renderer(path, cfg.limits) as renderer:
         doc.n_pages = len(pdf.pages)
         if ctx.on_total:
             ctx.on_total(doc.n_pages)
@@ -248,7 +250,8 @@ def run(doc: Document, ctx: Context, names: tuple[str, ...] = DEFAULT_PIPELINE) 
     unknown = [name for name in names if name not in COMPONENTS]
     if unknown:
         raise ValueError(f"unknown components {unknown}; known: {sorted(COMPONENTS)}")
-    for name in names:
-        COMPONENTS[name](doc, ctx)
+    with _PROCESSING:
+        for name in names:
+            COMPONENTS[name](doc, ctx)
     return doc
 

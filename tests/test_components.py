@@ -34,10 +34,10 @@ def test_unknown_component_is_named() -> None:
         run(_doc(Path("x.pdf")), Context(Config()), ("read", "ocr"))
 
 
-def test_reading_raises_the_gc_threshold_and_the_last_reader_puts_it_back(
+def test_a_document_raises_the_gc_threshold_and_the_last_one_out_puts_it_back(
         fixture_pdf: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Pages are read with fewer collections; overlapping readers (threads of a flow) and a
-    reader that fails leave the process's own thresholds as they were."""
+    """Documents go through the components with fewer collections; overlapping documents
+    (threads of a flow) and one that fails leave the process's own thresholds as they were."""
     import gc
     import threading
 
@@ -59,16 +59,16 @@ def test_reading_raises_the_gc_threshold_and_the_last_reader_puts_it_back(
     entered, release = threading.Event(), threading.Event()
 
     def holding() -> None:
-        with components._READING:
+        with components._PROCESSING:
             entered.set()
             release.wait(10)
 
     other = threading.Thread(target=holding)
     other.start()
     entered.wait(10)
-    with pytest.raises(RuntimeError), components._READING:
+    with pytest.raises(RuntimeError), components._PROCESSING:
         raise RuntimeError("a page that trips a bug")
-    assert gc.get_threshold()[0] >= 10_000  # the other reader is still in
+    assert gc.get_threshold()[0] >= 10_000  # the other document is still in
     release.set()
     other.join(10)
     assert gc.get_threshold() == before
