@@ -143,3 +143,21 @@ def test_blank_scanned_page_is_read_as_empty(tmp_path: Path) -> None:
     assert ingest_file(path, out).status == "ok"
     [page] = pd.read_parquet(out / "pages").to_dict("records")
     assert page["method"] == "ocr" and page["text"] == "" and page["rotation"] == 0
+
+
+def test_tesseract_gets_an_uncompressed_tiff_and_reads_it_as_the_png() -> None:
+    """The adapter hands pytesseract a TIFF (no PNG compression to pay for); tesseract's words,
+    boxes and confidences are those it reads from the PNG pytesseract writes by default."""
+    import pytesseract
+
+    from pipeline._exec import tesseract
+
+    image = Image.new("L", (900, 160), 255)
+    ImageDraw.Draw(image).text((20, 40), "Rādītājs 2026. gadā ≥ 45%", font=ImageFont.truetype(FONT, 48), fill=0)
+    words = tesseract.image_to_words(image, "lav", 60)
+    assert image.format == "TIFF" and words
+    png = image.copy()  # a copy has no format: pytesseract writes a PNG
+    data = pytesseract.image_to_data(png, lang="lav", config="--psm 3", output_type=pytesseract.Output.DICT)
+    assert [(w.text, w.left, w.top, w.width, w.height, w.conf) for w in words] == [
+        (t.strip(), data["left"][i], data["top"][i], data["width"][i], data["height"][i], float(data["conf"][i]))
+        for i, t in enumerate(data["text"]) if t.strip() and float(data["conf"][i]) >= 0]
