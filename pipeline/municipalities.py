@@ -13,8 +13,8 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache, partial
-from typing import Generic, TypeVar, cast, get_args
+from functools import cache, lru_cache, partial
+from typing import Generic, NamedTuple, TypeVar, cast, get_args
 
 from pipeline.document import Cell, MunicipalityKind, MunicipalityMention, MunicipalityStatus, Table
 from pipeline.resources import data_json, data_rows
@@ -250,11 +250,18 @@ def _villages(current: Mapping[str, _Unit], known: set[str]) -> dict:
             "village_abbreviation": _fold(rules["abbreviation"])}
 
 
-@dataclass(frozen=True, slots=True)
-class _Token:
+class _Token(NamedTuple):  # a tuple: made by the hundred thousand, faster than a dataclass
     text: str
     start: int
     end: int
+
+
+@lru_cache(maxsize=1)
+def _tokenize(text: str) -> tuple[_Token, ...]:
+    """The words of ``text`` with their offsets, kept for the last text only: its readers come
+    one after another (a page's matcher, then the stated-count finder of ``find_municipalities``
+    and of ``list_count_warnings``), and a longer memory would only serve repeated pages."""
+    return tuple(_Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text))
 
 
 @dataclass(slots=True)
@@ -271,7 +278,7 @@ class _Tokens:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.tokens = [_Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+        self.tokens = _tokenize(text)
 
     def gap(self, i: int) -> str:
         """Text between token i and token i + 1."""
@@ -720,6 +727,8 @@ def _company_names(text: str) -> list[tuple[int, int]]:
 def _column_spans(text: str, columns: Sequence[Sequence[str]]) -> list[tuple[int, int, int]]:
     """Where each column's cells are in ``text``: (start, end, column number), found in order.
     Cells and pages are repaired apart, so they are compared folded."""
+    if not any(columns):
+        return []  # most texts: no place column, and the text's key is not made
     key = match_key(text)
     spans = []
     for k, cells in enumerate(columns):

@@ -168,22 +168,31 @@ def _rule_count(rules: np.ndarray, length: int, widest: float, axis: int) -> int
 
 
 def _runs(ink: np.ndarray, length: int, axis: int) -> np.ndarray:
-    """Pixels on a run of at least ``length`` ink pixels along ``axis`` (a morphological
-    opening with a line, in cumulative sums: a window is all ink when its sum is ``length``)."""
-    a = np.ascontiguousarray(np.moveaxis(ink, axis, 0))  # sums run down memory, not across it
+    """Pixels on a run of at least ``length`` ink pixels along ``axis``: a morphological
+    opening with a line, as an erosion then a dilation by doubling shifts (log2(length) boolean
+    ANDs, then ORs, over the page; cumulative sums took 4x longer, as long as a fifth of
+    tesseract's own reading of a page)."""
+    a = np.ascontiguousarray(np.moveaxis(ink, axis, 0))  # shifts run down memory, not across it
     n = a.shape[0]
     if n < length:
         return np.zeros_like(ink)
-    counter = np.dtype(np.int16 if n < np.iinfo(np.int16).max else np.int32)  # half the memory to sweep
-    total = np.zeros((n + 1, *a.shape[1:]), counter)
-    np.cumsum(a, axis=0, dtype=counter, out=total[1:])
-    full = (total[length:] - total[:-length]) == length  # window starting at i is all ink
-    # pixel j is covered by a window starting in [j - length + 1, j]: a difference of the
-    # windows' running count, padded so that both ends are plain slices
-    count = np.cumsum(full, axis=0, dtype=counter)
-    pad = np.zeros((length, *a.shape[1:]), counter)
-    count = np.concatenate([pad, count, np.broadcast_to(count[-1], (length - 1, *a.shape[1:]))])
-    covered = (count[length:] - count[:n]) > 0
+    # full[i]: the window of ``length`` pixels starting at i is all ink (two windows of a power
+    # of two, overlapping, make up any length up to twice theirs)
+    full, width = a, 1
+    while 2 * width <= length:
+        full = full[:-width] & full[width:]
+        width *= 2
+    if width < length:
+        full = full[: len(full) - (length - width)] & full[length - width:]
+    # pixel j is covered by a full window starting in [j - length + 1, j]
+    covered = np.zeros(a.shape, bool)
+    covered[: len(full)] = full
+    width = 1
+    while 2 * width <= length:
+        covered[width:] |= covered[:-width]  # numpy buffers overlapping operands
+        width *= 2
+    if width < length:
+        covered[length - width:] |= covered[: n - (length - width)]
     return np.moveaxis(covered, 0, axis)
 
 

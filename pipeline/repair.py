@@ -212,6 +212,7 @@ def _split(line: str, offset: int) -> list[_Token]:
     return tokens
 
 
+@functools.lru_cache(maxsize=65536)  # asked twice per word of every text; pure
 def _protected(core: str) -> bool:
     if len(core) < 2 or PROTECTED.search(core):
         return True

@@ -32,3 +32,43 @@ def test_a_prefix_leaves_the_document_as_that_stage_does(fixture_pdf: Path) -> N
 def test_unknown_component_is_named() -> None:
     with pytest.raises(ValueError, match=r"unknown components \['ocr'\]"):
         run(_doc(Path("x.pdf")), Context(Config()), ("read", "ocr"))
+
+
+def test_a_document_raises_the_gc_threshold_and_the_last_one_out_puts_it_back(
+        fixture_pdf: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Documents go through the components with fewer collections; overlapping documents
+    (threads of a flow) and one that fails leave the process's own thresholds as they were."""
+    import gc
+    import threading
+
+    from pipeline import components
+
+    before = gc.get_threshold()
+    seen: list[tuple[int, int, int]] = []
+    real_read_page = components.read_page
+
+    def spying(*args, **kwargs):
+        seen.append(gc.get_threshold())
+        return real_read_page(*args, **kwargs)
+
+    monkeypatch.setattr(components, "read_page", spying)
+    run(_doc(fixture_pdf / "stop47_list.pdf"), Context(Config()), ("read",))
+    assert seen and all(t[0] >= 10_000 and t[1:] == before[1:] for t in seen)
+    assert gc.get_threshold() == before
+
+    entered, release = threading.Event(), threading.Event()
+
+    def holding() -> None:
+        with components._PROCESSING:
+            entered.set()
+            release.wait(10)
+
+    other = threading.Thread(target=holding)
+    other.start()
+    entered.wait(10)
+    with pytest.raises(RuntimeError), components._PROCESSING:
+        raise RuntimeError("a page that trips a bug")
+    assert gc.get_threshold()[0] >= 10_000  # the other document is still in
+    release.set()
+    other.join(10)
+    assert gc.get_threshold() == before

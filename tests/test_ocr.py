@@ -13,7 +13,7 @@ from PIL import Image, ImageDraw, ImageFont
 from bench.scoring import word_accuracy
 from pipeline._exec.tesseract import OcrWord
 from pipeline.ingest import ingest_file
-from pipeline.ocr import _relation, _trim, without_rules
+from pipeline.ocr import _relation, _runs, _trim, without_rules
 from pipeline.source import Limits, Renderer
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
@@ -66,6 +66,28 @@ def test_a_tables_rules_are_painted_out_a_charts_are_not() -> None:
     assert grid and not ink[300, 400:900].any() and not ink[400:800, 350].any()
     assert ink[130:180, 130:400].any()
     assert not without_rules(_page(_chart))[1]
+
+
+def _naive_runs(ink: np.ndarray, length: int, axis: int) -> np.ndarray:
+    """Pixels on a run of ``length`` ink pixels along ``axis``, window by window."""
+    a = np.moveaxis(ink, axis, 0)
+    out = np.zeros(a.shape, bool)
+    for i in range(a.shape[0] - length + 1):
+        whole = a[i:i + length].all(axis=0)
+        out[i:i + length] |= whole
+    return np.moveaxis(out, 0, axis)
+
+
+@pytest.mark.parametrize("length", [2, 3, 5, 8, 13, 37])
+def test_rule_runs_are_the_opening_with_a_line(length: int) -> None:
+    """``_runs`` (shifted ANDs and ORs) marks exactly the pixels of runs of ``length`` ink
+    pixels, at the edges too, on dense noise, on a page too short for a run, and either way."""
+    rng = np.random.default_rng(length)
+    for shape in [(60, 45), (length - 1, 30), (length, 7)]:
+        ink = rng.random(shape) < 0.85
+        ink[shape[0] // 2, :] = True  # a rule across
+        for axis in (0, 1):
+            assert np.array_equal(_runs(ink, length, axis), _naive_runs(ink, length, axis))
 
 
 def test_ocr_box_trimmed_to_its_ink() -> None:
@@ -121,3 +143,21 @@ def test_blank_scanned_page_is_read_as_empty(tmp_path: Path) -> None:
     assert ingest_file(path, out).status == "ok"
     [page] = pd.read_parquet(out / "pages").to_dict("records")
     assert page["method"] == "ocr" and page["text"] == "" and page["rotation"] == 0
+
+
+def test_tesseract_gets_an_uncompressed_tiff_and_reads_it_as_the_png() -> None:
+    """The adapter hands pytesseract a TIFF (no PNG compression to pay for); tesseract's words,
+    boxes and confidences are those it reads from the PNG pytesseract writes by default."""
+    import pytesseract
+
+    from pipeline._exec import tesseract
+
+    image = Image.new("L", (900, 160), 255)
+    ImageDraw.Draw(image).text((20, 40), "Rādītājs 2026. gadā ≥ 45%", font=ImageFont.truetype(FONT, 48), fill=0)
+    words = tesseract.image_to_words(image, "lav", 60)
+    assert image.format == "TIFF" and words
+    png = image.copy()  # a copy has no format: pytesseract writes a PNG
+    data = pytesseract.image_to_data(png, lang="lav", config="--psm 3", output_type=pytesseract.Output.DICT)
+    assert [(w.text, w.left, w.top, w.width, w.height, w.conf) for w in words] == [
+        (t.strip(), data["left"][i], data["top"][i], data["width"][i], data["height"][i], float(data["conf"][i]))
+        for i, t in enumerate(data["text"]) if t.strip() and float(data["conf"][i]) >= 0]
