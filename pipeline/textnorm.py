@@ -50,7 +50,13 @@ def fold(text: str) -> str:
 
 
 def _lower_same_length(text: str) -> str:
-    """Lower-cased where that keeps one character (``İ`` lower-cases to two: it stays)."""
+    """Lower-cased where that keeps one character (``İ`` lower-cases to two: it stays).
+
+    Whole-string ``lower`` when it keeps the length (almost always: one C call, not a join over
+    characters); ``Σ`` excepted, as only the whole string gets a word-final ``ς``."""
+    lowered = text.lower()
+    if len(lowered) == len(text) and "Σ" not in text:
+        return lowered
     return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
 
 

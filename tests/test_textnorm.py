@@ -6,7 +6,7 @@ import pytest
 from pipeline.channel import misreads
 from pipeline.repair import rules
 from pipeline.resources import data_json
-from pipeline.textnorm import confusions, match_key, name_key, words_key
+from pipeline.textnorm import confusions, fold_lower, match_key, name_key, words_key
 
 
 def test_each_reader_takes_its_own_rules_from_the_one_table() -> None:
@@ -32,3 +32,10 @@ def test_name_key_and_words_key() -> None:
     assert name_key("Jiirmala") == "jurmala" and name_key("Cēs1s") == "cesis"
     assert name_key("VENTSPILS") == "ventspils"  # a capital T between capitals is a T
     assert words_key("Līdz 2025.\n  gada") == "lidz 2025. gada"
+
+
+
+@pytest.mark.parametrize(("text", "key"), [("RĪGA Ķekava", "riga kekava"), ("ΟΔΟΣ Ogre", "οδοσ ogre"), ("", "")])
+def test_fold_lower_lowers_each_character_alike(text: str, key: str) -> None:
+    """A word-final Σ lowers to σ as everywhere else, so keys do not depend on a letter's place."""
+    assert fold_lower(text) == key
