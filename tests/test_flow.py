@@ -164,14 +164,17 @@ def test_dask_runner_gives_the_same_outputs(inbox: Path, tmp_path: Path) -> None
     from flows.ingest import run_flow
 
     files = discover([inbox])
-    with temporary_settings(restore_defaults={PREFECT_API_URL}):
-        rows = run_flow(files, tmp_path / "dask", "dask", workers=2)
-    assert len(rows) == 3
-    assert_same(snapshot(tmp_path / "dask"), library_run(inbox, tmp_path / "lib"))
-    api = SubprocessASGIServer().api_url
-    [flow_run] = api_post("/flow_runs/filter", {"sort": "START_TIME_DESC", "limit": 1}, api)
-    runs = api_post("/task_runs/filter", {"flow_runs": {"id": {"any_": [flow_run["id"]]}}}, api)
-    assert sorted(r["state"]["name"] for r in runs) == ["Completed"] * 3
+    try:
+        with temporary_settings(restore_defaults={PREFECT_API_URL}):
+            rows = run_flow(files, tmp_path / "dask", "dask", workers=2)
+        assert len(rows) == 3
+        assert_same(snapshot(tmp_path / "dask"), library_run(inbox, tmp_path / "lib"))
+        api = SubprocessASGIServer().api_url
+        [flow_run] = api_post("/flow_runs/filter", {"sort": "START_TIME_DESC", "limit": 1}, api)
+        runs = api_post("/task_runs/filter", {"flow_runs": {"id": {"any_": [flow_run["id"]]}}}, api)
+        assert sorted(r["state"]["name"] for r in runs) == ["Completed"] * 3
+    finally:  # stopped here, not at exit, where its goodbye meets pytest's closed streams
+        SubprocessASGIServer().stop()
 
 
 def test_tests_keep_out_of_the_users_prefect_home() -> None:
