@@ -495,6 +495,19 @@ def _signatures(c: Canvas) -> None:
         _at(c, 430, 600 + i * 30, name)
 
 
+def _signed_in_full(c: Canvas) -> None:
+    """Roles over two lines beside given names and surnames; OCR read a signature's stroke as "("."""
+    for i, (role, mark, name) in enumerate([("Pārvaldes vadītāja", "", "Ilze Kalna"),
+                                            ("Sēdi protokolēja:", "", ""),
+                                            ("Novada pašvaldības vecākā", "(", ""),
+                                            ("eksperte padomes jautājumos", "", "Rūta Bērziņa-Lapa")]):
+        _at(c, 50, 600 + i * 16, role)
+        if mark:
+            _at(c, 300, 600 + i * 16, mark)
+        if name:
+            _at(c, 430, 600 + i * 16, name)
+
+
 def _letter_head(c: Canvas) -> None:
     _at(c, 50, 60, "LATVIJAS REPUBLIKAS VESELĪBAS MINISTRIJA")
     _at(c, 50, 76, "Brīvības ielā 72, Rīgā, LV-1011")
@@ -558,10 +571,10 @@ def _blank_form(c: Canvas) -> None:
         _at(c, xs[2] + 4, tops[2 * r] + 4, right)
 
 
-@pytest.mark.parametrize("draw", [_chart, _bar_chart, _blank_form, _signatures, _letter_head, _ruled_prose,
-                                  _numbered_paragraphs, _section_heading, _attendance, _signed],
-                         ids=["chart_axis_labels", "bar_chart_labels", "blank_form", "signatures", "letter_head",
-                              "ruled_prose_box", "numbered_paragraphs", "section_heading", "attendance",
+@pytest.mark.parametrize("draw", [_chart, _bar_chart, _blank_form, _signatures, _signed_in_full, _letter_head,
+                                  _ruled_prose, _numbered_paragraphs, _section_heading, _attendance, _signed],
+                         ids=["chart_axis_labels", "bar_chart_labels", "blank_form", "signatures", "signed_in_full",
+                              "letter_head", "ruled_prose_box", "numbered_paragraphs", "section_heading", "attendance",
                               "signed_with_paraksts"])
 def test_more_text_that_is_not_a_table(tmp_path: Path, draw: Callable[[Canvas], None]) -> None:
     """Pattern 4: what aligns without being a table."""

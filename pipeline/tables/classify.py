@@ -19,7 +19,9 @@ if TYPE_CHECKING:
 YEAR = re.compile(r"(?<!\d)(?:20\d\d|2100)(?!\d)")
 DIGIT = re.compile(r"\d")
 # "J. Bērziņš", "A. K. Ozola": who signs, under or beside their role
-SIGNATORY = re.compile(r"^(?:[A-ZĀ-Ž]\.\s?){1,2}[A-ZĀ-Ž][\w-]+$")
+SIGNATORY = re.compile(r"^(?:[A-ZĀ-Ž]\.\s?){1,2}[A-ZĀ-Ž][\w-]+$")  # "I. Bērziņa", "J.K. Ozols"
+# "Daiga Egle", "Anna Kalniņa-Ozola": a given name and a surname, nothing else
+FULL_NAME = re.compile(r"^[A-ZĀ-Ž][a-zā-ž]+(?:-[A-ZĀ-Ž][a-zā-ž]+)? [A-ZĀ-Ž][a-zā-ž]+(?:-[A-ZĀ-Ž][a-zā-ž]+)?$")
 LABELLED = re.compile(r"^[A-ZĀ-Ž][\w.,() -]{0,40}:(?:\s|$)")  # "Izdevējs: ...", "Domes deputāti:"
 ITEM_NUMBER = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?$")  # "3", "3.", "6.5": an item or section number
 PARAGRAPH_WORDS = 8  # mean words of a second-column cell that make it running text
@@ -65,8 +67,7 @@ def is_table(anchors: list[Anchor], block: list[TLine], bounds: list[float], s: 
         return False
     if n_cols == 2 and first and all(t.endswith(":") for t, _ in first):
         return False  # "Label:" beside its value: a form or the attendance of a meeting
-    last = [cell_text(a.boxes) for a in anchors if a.col + a.cspan == n_cols and a.boxes]
-    if n_cols == 2 and last and all(SIGNATORY.match(t) for t in last) or any(_words().signed.match(t) for t in texts):
+    if _signatures(anchors) or any(_words().signed.match(t) for t in texts):
         return False  # a signature block: roles and the names of who signs
     if sum(bool(LABELLED.match(t)) for t in texts) >= 0.8 * len(texts):
         return False  # "Label: value" pairs of a letter or register header, a form
@@ -82,6 +83,22 @@ def is_table(anchors: list[Anchor], block: list[TLine], bounds: list[float], s: 
             full = sum(1 for p in column if len(p) >= 4 and p[-1].x1 - p[0].x0 >= 0.75 * width)
             prose += full >= 0.6 * len(column)
     return prose < n_cols
+
+
+def _signatures(anchors: list[Anchor]) -> bool:
+    """Roles beside the names of who signs: two columns that hold words (a signature's stroke
+    read by OCR as "(" or "/" makes no column), the second only initials and surnames, or,
+    with no number anywhere, given names and surnames."""
+    columns: dict[int, list[str]] = {}
+    for a in anchors:
+        text = cell_text(a.boxes) if a.boxes else ""
+        if any(ch.isalnum() for ch in text):
+            columns.setdefault(a.col, []).append(text)
+    if len(columns) != 2:
+        return False
+    names = columns[max(columns)]
+    numbers = any(DIGIT.search(t) for texts in columns.values() for t in texts)
+    return all(SIGNATORY.match(t) for t in names) or not numbers and all(FULL_NAME.match(t) for t in names)
 
 
 def over_chart(shapes: list[Shape], bbox: tuple[float, float, float, float] | None, s: TableSettings) -> bool:
