@@ -229,7 +229,7 @@ def _variants(core: str, r: Rules) -> list[tuple[str, int]]:
     i = 0
     while i < len(core):
         two = core[i : i + 2]
-        if two in r.confusions:
+        if len(two) == 2 and two in r.confusions:
             options.append([(two, 0)] + [(t, 1) for t in r.confusions[two]])
             i += 2
             continue
