@@ -268,6 +268,13 @@ def _with_case(form: str, core: str, sentence_start: bool = True) -> str:
     return form
 
 
+def _read_capital(core: str, form: str, r: Rules) -> str:
+    """``core`` with its first letter made the capital an OCR model read as a small letter
+    ("leraugot" for "Ieraugot": a sans-serif I is an l), when the chosen form starts with it."""
+    capitals = [t for t in r.word_start.get(core[:1], []) if t.isupper()]
+    return capitals[0] + core[1:] if any(fold(form[:1]) == t.lower() for t in capitals) else core
+
+
 @dataclass(slots=True)
 class _Choice:
     form: str
@@ -681,7 +688,7 @@ def _fix_words(
                 # in typed folded text a capital is a capital ("Edoles" is "Ēdoles"); after a
                 # non-Latvian OCR model it may be a look-alike ("Skiet" for "šķiet")
                 capital = (folded_text and not shows_ocr_damage) or _opens_sentence(lines, n, start)
-                new_core = _with_case(choice.form, token.core, capital)
+                new_core = _with_case(choice.form, _read_capital(token.core, choice.form, r), capital)
                 out.append(Repair(token.core, new_core, choice.kind, round(choice.share, 3),
                                   token.start + len(token.lead)))
                 pieces.append(line[cursor:start] + token.lead + new_core + token.trail)
