@@ -229,8 +229,9 @@ def _variants(core: str, r: Rules) -> list[tuple[str, int]]:
     i = 0
     while i < len(core):
         two = core[i : i + 2]
-        if len(two) == 2 and two in r.confusions:
-            options.append([(two, 0)] + [(t, 1) for t in r.confusions[two]])
+        pair = r.confusions.get(two, []) + (r.word_end.get(two, []) if i == len(core) - 2 else [])
+        if len(two) == 2 and pair:
+            options.append([(two, 0)] + [(t, 1) for t in pair])
             i += 2
             continue
         ch = core[i]
