@@ -88,6 +88,8 @@ class Rules:
     after_letter: dict[str, list[str]]
     word_start: dict[str, list[str]]
     word_end: dict[str, list[str]]
+    ocr_word_start: dict[str, list[str]]  # with the reader "ocr_words" too, for OCR'd folded text
+    ocr_word_end: dict[str, list[str]]
     confusion_cost: float
     max_variants: int
     prepositions: frozenset[str]
@@ -110,7 +112,7 @@ class Rules:
 @functools.cache
 def rules() -> Rules:
     data = data_json("repair_rules.json")
-    ocr = confusions("words")
+    ocr, misread = confusions("words"), confusions("ocr_words")
     return Rules(
         mojibake_marks=frozenset(data["mojibake_marks"]),
         cedilla_fix=data["cedilla_fix"],
@@ -118,6 +120,8 @@ def rules() -> Rules:
         after_letter=ocr["after_letter"],
         word_start=ocr["word_start"],
         word_end=ocr["word_end"],
+        ocr_word_start=_merged(ocr["word_start"], misread["word_start"]),
+        ocr_word_end=_merged(ocr["word_end"], misread["word_end"]),
         confusion_cost=data["confusion_cost"],
         max_variants=data["max_variants"],
         prepositions=frozenset(fold(p) for p in data["prepositions"]),
@@ -143,6 +147,10 @@ def rules() -> Rules:
         ),
         model=ModelRules(**data["context_model"]),
     )
+
+
+def _merged(table: dict[str, list[str]], more: dict[str, list[str]]) -> dict[str, list[str]]:
+    return {read: table.get(read, []) + more.get(read, []) for read in table.keys() | more.keys()}
 
 
 # ---------------------------------------------------------------- stages 1 and 2: characters
@@ -223,20 +231,22 @@ def _protected(core: str) -> bool:
     return uppers >= 2 and not re.fullmatch(r"[^\W\d_]*[sS]S[^\W\d_]*", core)
 
 
-def _variants(core: str, r: Rules) -> list[tuple[str, int]]:
-    """Spellings the OCR channel could have come from, with the number of confusions used."""
+def _variants(core: str, r: Rules, ocr: bool) -> list[tuple[str, int]]:
+    """Spellings the OCR channel could have come from, with the number of confusions used;
+    ``ocr``: the text shows a non-Latvian OCR model's damage (the reader "ocr_words" too)."""
+    starts, ends = (r.ocr_word_start, r.ocr_word_end) if ocr else (r.word_start, r.word_end)
     options: list[list[tuple[str, int]]] = []
     i = 0
     while i < len(core):
         two = core[i : i + 2]
-        pair = r.confusions.get(two, []) + (r.word_end.get(two, []) if i == len(core) - 2 else [])
+        pair = r.confusions.get(two, []) + (ends.get(two, []) if i == len(core) - 2 else [])
         if len(two) == 2 and pair:
             options.append([(two, 0)] + [(t, 1) for t in pair])
             i += 2
             continue
         ch = core[i]
         choices = [(ch, 0)]
-        table = r.word_start if i == 0 else r.word_end if i == len(core) - 1 else {}
+        table = starts if i == 0 else ends if i == len(core) - 1 else {}
         for target in r.confusions.get(ch, []) + table.get(ch, []):
             choices.append((target, 1))
         if i > 0 and core[i - 1].isalpha():
@@ -272,7 +282,7 @@ def _with_case(form: str, core: str, sentence_start: bool = True) -> str:
 def _read_capital(core: str, form: str, r: Rules) -> str:
     """``core`` with its first letter made the capital an OCR model read as a small letter
     ("leraugot" for "Ieraugot": a sans-serif I is an l), when the chosen form starts with it."""
-    capitals = [t for t in r.word_start.get(core[:1], []) if t.isupper()]
+    capitals = [t for t in r.ocr_word_start.get(core[:1], []) if t.isupper()]
     return capitals[0] + core[1:] if any(fold(form[:1]) == t.lower() for t in capitals) else core
 
 
@@ -285,10 +295,10 @@ class _Choice:
     options: dict[str, tuple[float, RepairKind]] = field(default_factory=dict)  # for the word model
 
 
-def _candidates(core: str, lex: Lexicon, r: Rules) -> dict[str, tuple[float, RepairKind]]:
+def _candidates(core: str, lex: Lexicon, r: Rules, ocr: bool) -> dict[str, tuple[float, RepairKind]]:
     """form -> (log-score, kind) over every channel."""
     found: dict[str, tuple[float, RepairKind]] = {}
-    variants = _variants(core, r)
+    variants = _variants(core, r, ocr)
     keys = {fold(v.lower()) for v, _ in variants}
     table = lex.by_fold(keys)
     for key, read in wordmodel.get_model().by_fold(keys).items():  # words the model has read
@@ -327,7 +337,7 @@ def _choose(
     )
     if not folded_text and not damaged and (own > 0 or LATVIAN_MARKED.intersection(core)):
         return None  # a known word, or one already written with diacritics: not ours to judge
-    found = {f: v for f, v in _candidates(core, lex, r).items() if allowed is None or allowed(f)}
+    found = {f: v for f, v in _candidates(core, lex, r, ocr_text).items() if allowed is None or allowed(f)}
     found = _marked_capitals(core, found)
     if not found and ocr_text and allowed is None:
         found_near = _nearest(core, lex, r, True, True)  # "val" for "vai", "Rudent" for "Rudenī"
