@@ -22,8 +22,9 @@ import itertools
 import math
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 import ftfy
 
@@ -46,6 +47,7 @@ MARKED_SMALL = {fold(c).upper(): c for c in "āčēģīķļņšūž"}
 DECLINED_END = "aeiousmāēīū"  # the last letter of a Latvian noun's case endings
 ROMAN_HEADING = re.compile(r"^(\s*)([IVX]{1,5})(?=[.)](?:\s|$))", re.M)
 ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
+CANDIDATE_MEMO = 100_000  # words whose candidate sets are remembered per process
 PROTECTED = re.compile(r"(?i)^(https?://|www\.)|@.*\.|\.(lv|com|eu|org|gov)$")
 FTFY = ftfy.TextFixerConfig(
     uncurl_quotes=False, fix_line_breaks=False, fix_latin_ligatures=False,
@@ -295,13 +297,23 @@ class _Choice:
     options: dict[str, tuple[float, RepairKind]] = field(default_factory=dict)  # for the word model
 
 
-def _candidates(core: str, lex: Lexicon, r: Rules, ocr: bool) -> dict[str, tuple[float, RepairKind]]:
-    """form -> (log-score, kind) over every channel."""
+def _candidates(core: str, lex: Lexicon, ocr: bool) -> Mapping[str, tuple[float, RepairKind]]:
+    """form -> (log-score, kind) over every channel (shared: never changed by the caller).
+    Words recur on every page, so the sets are remembered while the word model's vocabulary
+    stays what it was (its ``generation``)."""
+    model = wordmodel.get_model()
+    return _channel_candidates(core, lex, ocr, model, model.generation)
+
+
+@functools.lru_cache(maxsize=CANDIDATE_MEMO)
+def _channel_candidates(core: str, lex: Lexicon, ocr: bool, model: wordmodel.WordModel,
+                        generation: int) -> Mapping[str, tuple[float, RepairKind]]:
+    r = rules()
     found: dict[str, tuple[float, RepairKind]] = {}
     variants = _variants(core, r, ocr)
     keys = {fold(v.lower()) for v, _ in variants}
     table = lex.by_fold(keys)
-    for key, read in wordmodel.get_model().by_fold(keys).items():  # words the model has read
+    for key, read in model.by_fold(keys).items():  # words the model has read
         known = {form for form, _ in table[key]}
         table[key] = table[key] + [(form, freq) for form, freq in read if form not in known]
     for variant, cost in variants:
@@ -320,7 +332,7 @@ def _candidates(core: str, lex: Lexicon, r: Rules, ocr: bool) -> dict[str, tuple
         freq = lex.frequencies([decoded]).get(decoded, 0.0) if decoded else 0.0
         if freq > 0:
             found[decoded] = (math.log(freq), "mojibake")
-    return found
+    return MappingProxyType(found)
 
 
 def _choose(
@@ -337,7 +349,7 @@ def _choose(
     )
     if not folded_text and not damaged and (own > 0 or LATVIAN_MARKED.intersection(core)):
         return None  # a known word, or one already written with diacritics: not ours to judge
-    found = {f: v for f, v in _candidates(core, lex, r, ocr_text).items() if allowed is None or allowed(f)}
+    found = {f: v for f, v in _candidates(core, lex, ocr_text).items() if allowed is None or allowed(f)}
     found = _marked_capitals(core, found)
     if not found and ocr_text and allowed is None:
         found_near = _nearest(core, lex, r, True, True)  # "val" for "vai", "Rudent" for "Rudenī"
