@@ -255,6 +255,8 @@ def _variants(core: str, r: Rules, ocr: bool) -> list[tuple[str, int]]:
             choices += [(t, 1) for t in r.after_letter.get(ch, [])]
         options.append(choices)
         i += 1
+    if all(len(choices) == 1 for choices in options):
+        return [(core, 0)]  # most words: no letter the channel reads another way
     variants: dict[str, int] = {}
     for combo in itertools.islice(itertools.product(*options), r.max_variants):
         text = "".join(part for part, _ in combo)

@@ -237,8 +237,8 @@ class WordModel:
         for i in range(0, len(missing), 500):
             chunk = missing[i : i + 500]
             sql = f"SELECT key, {columns} FROM {table} WHERE key IN ({','.join('?' * len(chunk))})"
-            for key, *values in self._db().execute(sql, chunk):
-                found[key] = values[0] if len(values) == 1 else tuple(values)
+            rows = self._db().execute(sql, chunk)
+            found.update(rows if columns != "total, types" else ((k, (t, n)) for k, t, n in rows))
         with self._lock:
             for k in missing:
                 cache[k] = found.get(k, default)
@@ -307,10 +307,18 @@ class WordModel:
         added to each trigram's score: the ending agreement of ``reranker``.
         """
         padded = [[[(BOS, 0.0)], [(BOS, 0.0)], *sentence, [(EOS, 0.0)]] for sentence in sentences]
+        # a trigram of three fixed tokens adds the same to every sequence: it is not scored
+        fixed = {
+            (positions[i - 2][0][0], positions[i - 1][0][0], positions[i][0][0]): 0.0
+            for positions in padded
+            for i in range(2, len(positions))
+            if len(positions[i - 2]) == len(positions[i - 1]) == len(positions[i]) == 1
+        }
         triples = {
             (a, b, c)
             for positions in padded
             for i in range(2, len(positions))
+            if len(positions[i - 2]) > 1 or len(positions[i - 1]) > 1 or len(positions[i]) > 1
             for a, _ in positions[i - 2] for b, _ in positions[i - 1] for c, _ in positions[i]
         }
         stats = self.stats(triples)
@@ -329,7 +337,8 @@ class WordModel:
                 pairs[key] = pair(*key)
             for (a, b, c) in triples:
                 logp[(a, b, c)] += pairs.get((b, c), 0.0)
-        return [_max_marginals(positions, logp) for positions in padded]
+        fixed.update(logp)
+        return [_max_marginals(positions, fixed) for positions in padded]
 
     def learn(self, text: str) -> bool:
         """Add the text's counts to the model on disk; False when this text was learnt before."""
