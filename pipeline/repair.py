@@ -47,7 +47,7 @@ MARKED_SMALL = {fold(c).upper(): c for c in "āčēģīķļņšūž"}
 DECLINED_END = "aeiousmāēīū"  # the last letter of a Latvian noun's case endings
 ROMAN_HEADING = re.compile(r"^(\s*)([IVX]{1,5})(?=[.)](?:\s|$))", re.M)
 ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
-CANDIDATE_MEMO = 100_000  # words whose candidate sets are remembered per process
+CANDIDATE_MEMO = 50_000  # words whose candidate sets are remembered per process (about 0.6 kB each)
 PROTECTED = re.compile(r"(?i)^(https?://|www\.)|@.*\.|\.(lv|com|eu|org|gov)$")
 FTFY = ftfy.TextFixerConfig(
     uncurl_quotes=False, fix_line_breaks=False, fix_latin_ligatures=False,
