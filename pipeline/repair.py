@@ -22,8 +22,9 @@ import itertools
 import math
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 import ftfy
 
@@ -46,6 +47,7 @@ MARKED_SMALL = {fold(c).upper(): c for c in "āčēģīķļņšūž"}
 DECLINED_END = "aeiousmāēīū"  # the last letter of a Latvian noun's case endings
 ROMAN_HEADING = re.compile(r"^(\s*)([IVX]{1,5})(?=[.)](?:\s|$))", re.M)
 ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
+CANDIDATE_MEMO = 50_000  # words whose candidate sets are remembered per process (about 0.6 kB each)
 PROTECTED = re.compile(r"(?i)^(https?://|www\.)|@.*\.|\.(lv|com|eu|org|gov)$")
 FTFY = ftfy.TextFixerConfig(
     uncurl_quotes=False, fix_line_breaks=False, fix_latin_ligatures=False,
@@ -88,6 +90,8 @@ class Rules:
     after_letter: dict[str, list[str]]
     word_start: dict[str, list[str]]
     word_end: dict[str, list[str]]
+    ocr_word_start: dict[str, list[str]]  # with the reader "ocr_words" too, for OCR'd folded text
+    ocr_word_end: dict[str, list[str]]
     confusion_cost: float
     max_variants: int
     prepositions: frozenset[str]
@@ -110,7 +114,7 @@ class Rules:
 @functools.cache
 def rules() -> Rules:
     data = data_json("repair_rules.json")
-    ocr = confusions("words")
+    ocr, misread = confusions("words"), confusions("ocr_words")
     return Rules(
         mojibake_marks=frozenset(data["mojibake_marks"]),
         cedilla_fix=data["cedilla_fix"],
@@ -118,6 +122,8 @@ def rules() -> Rules:
         after_letter=ocr["after_letter"],
         word_start=ocr["word_start"],
         word_end=ocr["word_end"],
+        ocr_word_start=_merged(ocr["word_start"], misread["word_start"]),
+        ocr_word_end=_merged(ocr["word_end"], misread["word_end"]),
         confusion_cost=data["confusion_cost"],
         max_variants=data["max_variants"],
         prepositions=frozenset(fold(p) for p in data["prepositions"]),
@@ -143,6 +149,10 @@ def rules() -> Rules:
         ),
         model=ModelRules(**data["context_model"]),
     )
+
+
+def _merged(table: dict[str, list[str]], more: dict[str, list[str]]) -> dict[str, list[str]]:
+    return {read: table.get(read, []) + more.get(read, []) for read in table.keys() | more.keys()}
 
 
 # ---------------------------------------------------------------- stages 1 and 2: characters
@@ -224,25 +234,30 @@ def _protected(core: str) -> bool:
     return uppers >= 2 and not re.fullmatch(r"[^\W\d_]*[sS]S[^\W\d_]*", core)
 
 
-def _variants(core: str, r: Rules) -> list[tuple[str, int]]:
-    """Spellings the OCR channel could have come from, with the number of confusions used."""
+def _variants(core: str, r: Rules, ocr: bool) -> list[tuple[str, int]]:
+    """Spellings the OCR channel could have come from, with the number of confusions used;
+    ``ocr``: the text shows a non-Latvian OCR model's damage (the reader "ocr_words" too)."""
+    starts, ends = (r.ocr_word_start, r.ocr_word_end) if ocr else (r.word_start, r.word_end)
     options: list[list[tuple[str, int]]] = []
     i = 0
     while i < len(core):
         two = core[i : i + 2]
-        if two in r.confusions:
-            options.append([(two, 0)] + [(t, 1) for t in r.confusions[two]])
+        pair = r.confusions.get(two, []) + (ends.get(two, []) if i == len(core) - 2 else [])
+        if len(two) == 2 and pair:
+            options.append([(two, 0)] + [(t, 1) for t in pair])
             i += 2
             continue
         ch = core[i]
         choices = [(ch, 0)]
-        table = r.word_start if i == 0 else r.word_end if i == len(core) - 1 else {}
+        table = starts if i == 0 else ends if i == len(core) - 1 else {}
         for target in r.confusions.get(ch, []) + table.get(ch, []):
             choices.append((target, 1))
         if i > 0 and core[i - 1].isalpha():
             choices += [(t, 1) for t in r.after_letter.get(ch, [])]
         options.append(choices)
         i += 1
+    if all(len(choices) == 1 for choices in options):
+        return [(core, 0)]  # most words: no letter the channel reads another way
     variants: dict[str, int] = {}
     for combo in itertools.islice(itertools.product(*options), r.max_variants):
         text = "".join(part for part, _ in combo)
@@ -269,6 +284,13 @@ def _with_case(form: str, core: str, sentence_start: bool = True) -> str:
     return form
 
 
+def _read_capital(core: str, form: str, r: Rules) -> str:
+    """``core`` with its first letter made the capital an OCR model read as a small letter
+    ("leraugot" for "Ieraugot": a sans-serif I is an l), when the chosen form starts with it."""
+    capitals = [t for t in r.ocr_word_start.get(core[:1], []) if t.isupper()]
+    return capitals[0] + core[1:] if any(fold(form[:1]) == t.lower() for t in capitals) else core
+
+
 @dataclass(slots=True)
 class _Choice:
     form: str
@@ -278,13 +300,23 @@ class _Choice:
     options: dict[str, tuple[float, RepairKind]] = field(default_factory=dict)  # for the word model
 
 
-def _candidates(core: str, lex: Lexicon, r: Rules) -> dict[str, tuple[float, RepairKind]]:
-    """form -> (log-score, kind) over every channel."""
+def _candidates(core: str, lex: Lexicon, ocr: bool) -> Mapping[str, tuple[float, RepairKind]]:
+    """form -> (log-score, kind) over every channel (shared: never changed by the caller).
+    Words recur on every page, so the sets are remembered while the word model's vocabulary
+    stays what it was (its ``generation``)."""
+    model = wordmodel.get_model()
+    return _channel_candidates(core, lex, ocr, model, model.generation)
+
+
+@functools.lru_cache(maxsize=CANDIDATE_MEMO)
+def _channel_candidates(core: str, lex: Lexicon, ocr: bool, model: wordmodel.WordModel,
+                        generation: int) -> Mapping[str, tuple[float, RepairKind]]:
+    r = rules()
     found: dict[str, tuple[float, RepairKind]] = {}
-    variants = _variants(core, r)
+    variants = _variants(core, r, ocr)
     keys = {fold(v.lower()) for v, _ in variants}
     table = lex.by_fold(keys)
-    for key, read in wordmodel.get_model().by_fold(keys).items():  # words the model has read
+    for key, read in model.by_fold(keys).items():  # words the model has read
         known = {form for form, _ in table[key]}
         table[key] = table[key] + [(form, freq) for form, freq in read if form not in known]
     for variant, cost in variants:
@@ -303,7 +335,7 @@ def _candidates(core: str, lex: Lexicon, r: Rules) -> dict[str, tuple[float, Rep
         freq = lex.frequencies([decoded]).get(decoded, 0.0) if decoded else 0.0
         if freq > 0:
             found[decoded] = (math.log(freq), "mojibake")
-    return found
+    return MappingProxyType(found)
 
 
 def _choose(
@@ -320,7 +352,7 @@ def _choose(
     )
     if not folded_text and not damaged and (own > 0 or LATVIAN_MARKED.intersection(core)):
         return None  # a known word, or one already written with diacritics: not ours to judge
-    found = {f: v for f, v in _candidates(core, lex, r).items() if allowed is None or allowed(f)}
+    found = {f: v for f, v in _candidates(core, lex, ocr_text).items() if allowed is None or allowed(f)}
     found = _marked_capitals(core, found)
     if not found and ocr_text and allowed is None:
         found_near = _nearest(core, lex, r, True, True)  # "val" for "vai", "Rudent" for "Rudenī"
@@ -682,7 +714,7 @@ def _fix_words(
                 # in typed folded text a capital is a capital ("Edoles" is "Ēdoles"); after a
                 # non-Latvian OCR model it may be a look-alike ("Skiet" for "šķiet")
                 capital = (folded_text and not shows_ocr_damage) or _opens_sentence(lines, n, start)
-                new_core = _with_case(choice.form, token.core, capital)
+                new_core = _with_case(choice.form, _read_capital(token.core, choice.form, r), capital)
                 out.append(Repair(token.core, new_core, choice.kind, round(choice.share, 3),
                                   token.start + len(token.lead)))
                 pieces.append(line[cursor:start] + token.lead + new_core + token.trail)

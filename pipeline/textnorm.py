@@ -34,7 +34,7 @@ _CONFUSION_AT = {
     "after_letter": r"(?<=[^\W\d_]){}",
     "inside_word": r"(?<=[^\W\d_]){}(?=[a-zāčēģīķļņšūž]|$)",
 }
-_CONFUSION_READERS = ("words", "keys", "names", "edits")
+_CONFUSION_READERS = ("words", "ocr_words", "keys", "names", "edits")
 _OPENERS = "\"'„“”«»‘’([{"
 
 

@@ -55,6 +55,7 @@ EDGES = "\"'“”„«»()[]{}.,;:!?…–—-/*"
 WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 TOKEN = re.compile(r"\S+")
 CACHE_LIMIT = 200_000  # entries of the per-process query cache before it is emptied
+TABLES = ("tri", "hist2", "bi", "hist1", "uni", "vocab")  # the tables queries read
 # a page is learnt only when it reads as clean Latvian: most words known, marks present
 LEARN_MIN_QUALITY = 0.85
 LEARN_MIN_MARKED_SHARE = 0.03
@@ -195,8 +196,12 @@ class WordModel:
         self.path = path
         self.kn_share = kn_share
         self._local = threading.local()
-        self._cache: dict[tuple[str, str], object] = {}
+        # per table, key -> what it holds there (a dict per table: no tuple built per key)
+        self._cache: dict[str, dict[str, object]] = {table: {} for table in TABLES}
         self._lock = threading.Lock()
+        # counts each emptying of the cache: what a caller derived from this model's answers
+        # (repair's candidate sets) holds while the generation stays the same
+        self.generation = 0
 
     def _db(self) -> sqlite3.Connection:
         db = getattr(self._local, "db", None)
@@ -210,25 +215,34 @@ class WordModel:
         """Forget cached counts when another connection (another worker's too) has written since
         this thread last looked (``data_version`` counts per connection, so it is kept per thread)."""
         version = self._db().execute("PRAGMA data_version").fetchone()[0]
-        if version != getattr(self._local, "version", version) or len(self._cache) > CACHE_LIMIT:
-            with self._lock:
-                self._cache.clear()
+        if version != getattr(self._local, "version", version) or self._cached() > CACHE_LIMIT:
+            self._forget()
         self._local.version = version
+
+    def _cached(self) -> int:
+        return sum(len(entries) for entries in self._cache.values())
+
+    def _forget(self) -> None:
+        with self._lock:
+            for entries in self._cache.values():
+                entries.clear()
+            self.generation += 1
 
     def _lookup(self, table: str, keys: Iterable[str], default: _T) -> dict[str, _T]:
         keys = set(keys)
-        missing = [k for k in keys if (table, k) not in self._cache]
+        cache = self._cache[table]
+        missing = [k for k in keys if k not in cache]
         columns = "c" if table == "tri" else "cont" if table in ("bi", "uni") else "total, types"
         found: dict[str, object] = {}
         for i in range(0, len(missing), 500):
             chunk = missing[i : i + 500]
             sql = f"SELECT key, {columns} FROM {table} WHERE key IN ({','.join('?' * len(chunk))})"
-            for key, *values in self._db().execute(sql, chunk):
-                found[key] = values[0] if len(values) == 1 else tuple(values)
+            rows = self._db().execute(sql, chunk)
+            found.update(rows if columns != "total, types" else ((k, (t, n)) for k, t, n in rows))
         with self._lock:
             for k in missing:
-                self._cache[(table, k)] = found.get(k, default)
-        return {k: cast(_T, self._cache[(table, k)]) for k in keys}
+                cache[k] = found.get(k, default)
+        return {k: cast(_T, cache[k]) for k in keys}
 
     def stats(self, triples: Iterable[tuple[str, str, str]]) -> Stats:
         triples = set(triples)
@@ -248,7 +262,8 @@ class WordModel:
         its words: the corpus's and the archive's own vocabulary (names, terms) that the
         lexicon may lack."""
         keys = set(keys)
-        missing = [k for k in keys if ("vocab", k) not in self._cache]
+        cache = self._cache["vocab"]
+        missing = [k for k in keys if k not in cache]
         if missing:
             db = self._db()
             tokens = max(db.execute("SELECT value FROM meta WHERE name = 'tokens'").fetchone()[0], 1)
@@ -260,8 +275,8 @@ class WordModel:
                     found[key].append((form, n / tokens))
             with self._lock:
                 for k in missing:
-                    self._cache[("vocab", k)] = found[k]
-        return {k: cast(list[tuple[str, float]], self._cache[("vocab", k)]) for k in keys}
+                    cache[k] = found[k]
+        return {k: cast(list[tuple[str, float]], cache[k]) for k in keys}
 
     def unigram(self, word: str, stats: Stats, freq: float) -> float:
         """KN continuation probability mixed with the word's wordfreq frequency."""
@@ -292,10 +307,18 @@ class WordModel:
         added to each trigram's score: the ending agreement of ``reranker``.
         """
         padded = [[[(BOS, 0.0)], [(BOS, 0.0)], *sentence, [(EOS, 0.0)]] for sentence in sentences]
+        # a trigram of three fixed tokens adds the same to every sequence: it is not scored
+        fixed = {
+            (positions[i - 2][0][0], positions[i - 1][0][0], positions[i][0][0]): 0.0
+            for positions in padded
+            for i in range(2, len(positions))
+            if len(positions[i - 2]) == len(positions[i - 1]) == len(positions[i]) == 1
+        }
         triples = {
             (a, b, c)
             for positions in padded
             for i in range(2, len(positions))
+            if len(positions[i - 2]) > 1 or len(positions[i - 1]) > 1 or len(positions[i]) > 1
             for a, _ in positions[i - 2] for b, _ in positions[i - 1] for c, _ in positions[i]
         }
         stats = self.stats(triples)
@@ -314,7 +337,8 @@ class WordModel:
                 pairs[key] = pair(*key)
             for (a, b, c) in triples:
                 logp[(a, b, c)] += pairs.get((b, c), 0.0)
-        return [_max_marginals(positions, logp) for positions in padded]
+        fixed.update(logp)
+        return [_max_marginals(positions, fixed) for positions in padded]
 
     def learn(self, text: str) -> bool:
         """Add the text's counts to the model on disk; False when this text was learnt before."""
@@ -333,8 +357,7 @@ class WordModel:
         except BaseException:
             db.execute("ROLLBACK")
             raise
-        with self._lock:  # data_version only tells of other connections' writes
-            self._cache.clear()
+        self._forget()  # data_version only tells of other connections' writes
         return True
 
 

@@ -1,4 +1,4 @@
-"""Folding and the one OCR-confusion table (``data/ocr_confusions.json``), read by four readers."""
+"""Folding and the one OCR-confusion table (``data/ocr_confusions.json``), read by five readers."""
 from __future__ import annotations
 
 import pytest
@@ -11,8 +11,9 @@ from pipeline.textnorm import confusions, fold_lower, match_key, name_key, words
 
 def test_each_reader_takes_its_own_rules_from_the_one_table() -> None:
     table = data_json("ocr_confusions.json")["rules"]
-    assert {r for rule in table for r in rule["in"]} == {"words", "keys", "names", "edits"}
+    assert {r for rule in table for r in rule["in"]} == {"words", "ocr_words", "keys", "names", "edits"}
     assert rules().confusions["è"] == ["ē", "č"] and rules().word_start["I"] == ["l"]
+    assert "l" not in rules().word_start and rules().ocr_word_start["l"] == ["I"]  # OCR'd text only
     assert misreads()["t"] == ["ē", "ī"] and misreads()["rn"] == ["m"]
     assert all(len(read) == 1 for read in confusions("keys")["anywhere"])  # keys keep their length
     assert confusions("names")["word_start"] == {}
