@@ -19,7 +19,6 @@ from __future__ import annotations
 import functools
 import lzma
 import math
-import threading
 from collections import Counter
 
 import wordfreq
@@ -97,17 +96,10 @@ def training_words(corpus_xz: bytes) -> set[str]:
     return words
 
 
-_model: CharModel | None = None
-_lock = threading.Lock()
-
-
+@functools.cache
 def get_char_model() -> CharModel:
-    """The process-wide model, built from the bundled corpus at first use."""
-    global _model
-    with _lock:
-        if _model is None:
-            _model = CharModel(training_words(bundled_corpus()))
-        return _model
+    """The process-wide model, built from the bundled corpus at first use (like the lexicon)."""
+    return CharModel(training_words(bundled_corpus()))
 
 
 def restore(folded: str) -> str:
