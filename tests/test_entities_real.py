@@ -23,7 +23,8 @@ def real(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pd.DataFrame]:
     out = tmp_path_factory.mktemp("real")
     for path in files:
         ingest_file(path, out)
-    tables = {name: pd.read_parquet(out / name) for name in ("documents", "dates", "targets", "municipalities")}
+    tables = {name: pd.read_parquet(out / name)
+              for name in ("documents", "dates", "targets", "municipalities", "tables")}
     names = tables["documents"][["doc_id", "file_name"]]
     return {name: frame.merge(names, on="doc_id", how="left") if name != "documents" else frame
             for name, frame in tables.items()}
@@ -56,3 +57,15 @@ def test_a_quorum_rule_is_no_target(real: dict[str, pd.DataFrame]) -> None:
 def test_a_school_year_is_read(real: dict[str, pd.DataFrame]) -> None:
     dates = _of(real["dates"], "kalvene__Konsultaciju")
     assert (dates["start"].astype(str) + "/" + dates["end"].astype(str)).eq("2024-09-01/2025-08-31").any()
+
+
+def test_an_address_is_no_enumeration(real: dict[str, pd.DataFrame]) -> None:
+    """'… Kalvenes pagasts, Dienvidkurzemes novads': a parish and the municipality it is in."""
+    address = _of(real["municipalities"], "kalvene__")
+    address = address[address["name"].isin(["Kalvenes pagasts", "Dienvidkurzemes novads"])]
+    assert len(address) >= 2 and address["list_id"].isna().all(), address[["text", "list_id"]]
+
+
+def test_a_signature_block_is_no_table(real: dict[str, pd.DataFrame]) -> None:
+    """The OCR'd protocol signed by its chair and its secretary, written with full names."""
+    assert _of(real["tables"], "gramzda__ProtokolsGramzda_04.02").empty
