@@ -215,6 +215,8 @@ def _gazetteer() -> _Gazetteer:
                            frozenset(_fold(f) for f in inflect(noun).values()),
                            frozenset(_fold(f) for f in inflect(noun, plural=True).values()),
                            spec["refers"], _fold(spec.get("abbreviation", ""))))
+    villages, village_parish = _villages(current, {unit.name for unit, _, _ in standalone})
+    village_rules = data_json("villages_rules.json")
     return _Gazetteer(
         current=current,
         former=former,
@@ -226,16 +228,19 @@ def _gazetteer() -> _Gazetteer:
         former_markers=tuple(_fold(p) for p in rules["former_marker_prefixes"]),
         not_a_place=frozenset().union(*(_all_forms(n) for n in rules["not_a_place_nouns"]["nouns"])),
         count_nouns=frozenset().union(*(_all_forms(n) for n in rules["count_nouns"])),
-        **_villages(current, {unit.name for unit, _, _ in standalone}),
+        villages=villages,
+        village_parish=village_parish,
+        village_head=frozenset(_all_forms(village_rules["head"])),
+        village_abbreviation=_fold(village_rules["abbreviation"]),
     )
 
 
-def _villages(current: Mapping[str, _Unit], known: set[str]) -> dict:
-    """The larger villages of ``villages_geonames.tsv`` that are not already places, and how a
-    village is named (source and derivation in ``villages_geonames.md``)."""
-    rules = data_json("villages_rules.json")
+def _villages(current: Mapping[str, _Unit], known: set[str]
+              ) -> tuple[_FormIndex[tuple[_Place, str]], dict[str, str]]:
+    """The larger villages of ``villages_geonames.tsv`` that are not already places, by their
+    forms, and each one's parish where known (source and derivation in ``villages_geonames.md``)."""
     index: _FormIndex[tuple[_Place, str]] = _FormIndex()
-    parish = {}
+    parish: dict[str, str] = {}
     for r in data_rows("villages_geonames.tsv"):
         if r["name"] in known:
             continue
@@ -246,8 +251,7 @@ def _villages(current: Mapping[str, _Unit], known: set[str]) -> dict:
             index.add(form, (place, case))
         if r["parish"]:
             parish[r["name"]] = r["parish"]
-    return {"villages": index, "village_parish": parish, "village_head": frozenset(_all_forms(rules["head"])),
-            "village_abbreviation": _fold(rules["abbreviation"])}
+    return index, parish
 
 
 class _Token(NamedTuple):  # a tuple: made by the hundred thousand, faster than a dataclass
